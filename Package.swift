@@ -23,12 +23,15 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "openblas",
                        providers: [.apt(["libgsl-dev"])]),
         .target(name: "PonderModel", dependencies: ["CBLAS"]),
-        .target(name: "Ponder", dependencies: ["PonderModel"]),
+        // Problems, prompts, verifiers and rewards. Depends on PonderModel only for SeededRNG.
+        .target(name: "PonderTasks", dependencies: ["PonderModel"]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
+        .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
     ],
     swiftLanguageModes: [.v6]
 )
