@@ -51,8 +51,8 @@ public enum ProblemContent: Sendable, Hashable, Codable {
     /// Compute `a × b` exactly.
     case multiplication(a: Int, b: Int)
     /// A free-text math question with its reference final answer (already extracted from
-    /// `#### 42` or `\boxed{…}`).
-    case math(question: String, answer: String)
+    /// `#### 42` or `\boxed{…}`) and, when the dataset has one, a worked solution.
+    case math(question: String, answer: String, solution: String?)
 }
 
 /// One problem of a task: a stable id, its split, its difficulty and its content.
