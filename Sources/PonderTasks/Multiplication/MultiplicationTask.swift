@@ -127,14 +127,16 @@ public struct MultiplicationTask: ReasoningTask {
 
     public func referenceCompletion(for problem: Problem, startsInsideThink: Bool) throws -> String? {
         let (a, b) = try operands(problem)
-        // The decomposition is defined for the generator's operands only.
-        guard (0...999_999_999).contains(a), (0...999_999_999).contains(b) else { return nil }
-        return formatCompletion(steps: Self.decomposition(a: a, b: b), answer: String(a * b),
+        guard let steps = Self.decomposition(a: a, b: b) else { return nil }
+        return formatCompletion(steps: steps, answer: String(a &* b),  // no overflow: checked above
                                 startsInsideThink: startsInsideThink)
     }
 
-    /// The reference reasoning lines for `a × b` (see the type's documentation).
-    public static func decomposition(a: Int, b: Int) -> [String] {
+    /// The reference reasoning lines for `a × b` (see the type's documentation); nil for
+    /// negative operands or when a product would overflow (hand-made problems only: the
+    /// generator's operands have at most 9 digits).
+    public static func decomposition(a: Int, b: Int) -> [String]? {
+        guard a >= 0, b >= 0 else { return nil }
         var partials: [Int] = []
         var lines: [String] = []
         var rest = b
@@ -142,18 +144,26 @@ public struct MultiplicationTask: ReasoningTask {
         while rest > 0 {
             let digit = rest % 10
             if digit != 0 {
-                let factor = digit * place
-                partials.append(a * factor)
-                lines.append("\(a) * \(factor) = \(a * factor)")
+                let (factor, o1) = place.multipliedReportingOverflow(by: digit)
+                let (partial, o2) = a.multipliedReportingOverflow(by: factor)
+                guard !o1, !o2 else { return nil }
+                partials.append(partial)
+                lines.append("\(a) * \(factor) = \(partial)")
             }
             rest /= 10
-            place *= 10
+            if rest > 0 {
+                let (next, overflow) = place.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                place = next
+            }
         }
         if partials.isEmpty { return ["\(a) * \(b) = 0"] }
         var sum = partials[0]
         for p in partials.dropFirst() {
-            lines.append("\(sum) + \(p) = \(sum + p)")
-            sum += p
+            let (next, overflow) = sum.addingReportingOverflow(p)
+            guard !overflow else { return nil }
+            lines.append("\(sum) + \(p) = \(next)")
+            sum = next
         }
         return lines
     }
@@ -163,7 +173,7 @@ public struct MultiplicationTask: ReasoningTask {
     public static func makeProblem(a: Int, b: Int, split: Split) -> Problem {
         let bin = "\(String(a).count)x\(String(b).count)"
         return Problem(id: "multiplication:\(a)x\(b)", split: split,
-                       difficulty: Difficulty(bin: bin, depth: decomposition(a: a, b: b).count),
+                       difficulty: Difficulty(bin: bin, depth: decomposition(a: a, b: b)?.count),
                        content: .multiplication(a: a, b: b))
     }
 

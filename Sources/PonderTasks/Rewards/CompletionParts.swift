@@ -76,7 +76,7 @@ public enum FormatReward {
     /// `startsInsideThink` (then it must contain no `<think>` at all); it holds exactly one
     /// `</think>`, one `<answer>` and one `</answer>` in that order; only whitespace separates
     /// `</think>` from `<answer>` and follows `</answer>`; the answer is not blank. The
-    /// reasoning may be any text without tags, including empty (as in open-r1's regex;
+    /// reasoning may be any text without these tags, including empty (as in open-r1's regex;
     /// whitespace around tags is free, where open-r1 demands newlines).
     public static func strict(_ completion: String, startsInsideThink: Bool) -> Double {
         var text = Substring(completion.trimmingWhitespace())
@@ -89,6 +89,10 @@ public enum FormatReward {
         }
         let closes = text.ranges(of: CompletionParts.thinkClose)
         guard closes.count == 1, let close = closes.first else { return 0 }
+        let reasoning = text[..<close.lowerBound]
+        if reasoning.contains(CompletionParts.answerOpen) || reasoning.contains(CompletionParts.answerClose) {
+            return 0
+        }
         let final = text[close.upperBound...].drop(while: \.isWhitespace)
         guard final.hasPrefix(CompletionParts.answerOpen), final.hasSuffix(CompletionParts.answerClose)
         else { return 0 }
