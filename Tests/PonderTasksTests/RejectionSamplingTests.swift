@@ -102,6 +102,15 @@ final class RejectionSamplingTests: XCTestCase {
         XCTAssertEqual(try RejectionDataStore.readRecords(url).count, 3)
     }
 
+    func testALostOutputIsReportedNotSilentlyAccepted() throws {
+        let url = directory.appendingPathComponent("lost.jsonl")
+        try RejectionDataStore(outputURL: url).append(records: [record("a", "x")], outcome: outcome("a", accepted: 1))
+        try FileManager.default.removeItem(at: url)
+        let reopened = try RejectionDataStore(outputURL: url)
+        XCTAssertEqual(reopened.finishedProblemIDs, ["a"])
+        XCTAssertTrue(reopened.repairs.contains { $0.contains("different number of records") }, "\(reopened.repairs)")
+    }
+
     func testCorruptCompleteLineIsAnErrorWithFileAndLine() throws {
         let url = directory.appendingPathComponent("bad.jsonl")
         try "{\"problem_id\": \"a\"}\n".write(to: url, atomically: true, encoding: .utf8)

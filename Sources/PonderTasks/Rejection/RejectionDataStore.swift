@@ -41,10 +41,12 @@ public final class RejectionDataStore {
         let decoder = JSONDecoder()
 
         let progressLines = try Self.completeLines(of: progressURL, repairs: &repairs)
+        var expected: [String: Int] = [:]
         for (index, line) in progressLines.enumerated() {
             let outcome = try Self.decode(ProblemOutcome.self, line, decoder, progressURL, index + 1)
             if finishedProblemIDs.insert(outcome.problemID).inserted {
                 statistics.add(outcome)
+                expected[outcome.problemID] = outcome.accepted
             }
         }
 
@@ -55,9 +57,16 @@ public final class RejectionDataStore {
             let record = try Self.decode(RejectionRecord.self, line, decoder, outputURL, index + 1)
             if finishedProblemIDs.contains(record.problemID) {
                 kept.append(line)
+                expected[record.problemID, default: 0] -= 1
             } else {
                 orphans.insert(record.problemID)
             }
+        }
+        // Records lost or added behind the store's back (an edited or replaced output) are
+        // not repaired, only reported: the statistics then disagree with the file.
+        let mismatched = expected.values.filter { $0 != 0 }.count
+        if mismatched > 0 {
+            repairs.append("\(mismatched) finished problem(s) have a different number of records in \(outputURL.path) than their progress lines say; was the output edited?")
         }
         if !orphans.isEmpty {
             let text = kept.map { $0 + "\n" }.joined()
