@@ -8,7 +8,7 @@
 /// of Stream of Search for every question.
 public enum CountdownSolver {
     /// The largest number set the task layer hands to the solver (cost grows fast beyond).
-    public static let maxNumbers = 6
+    public static let maxNumbers = 5
 
     /// Every value reachable using all of `numbers` exactly once.
     public static func reachableValues(_ numbers: [Int]) -> Set<Int> {
