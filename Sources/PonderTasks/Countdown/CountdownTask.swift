@@ -134,7 +134,8 @@ public struct CountdownTask: ReasoningTask {
     /// optional `"id"`. Problems unsolvable under Ponder's integer rule (some of TinyZero's
     /// float-evaluated data) are kept with difficulty `…-unsolvable` and no reference.
     /// - Throws: `TaskError.malformedLine` (`file:line`) for a missing or mistyped field,
-    ///   2–5 numbers violated, numbers or target outside 0…1 000 000, or a repeated id.
+    ///   fewer than 2 or more than 5 numbers, numbers or target outside 0…1 000 000, or a
+    ///   repeated id.
     public static func loadJSONL(_ url: URL, split: Split) throws -> [Problem] {
         var seen: [String: Int] = [:]
         return try JSONLReader.read(url).map { line in
