@@ -67,15 +67,16 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, LocalizedEr
 public enum Suggestion {
     /// The closest candidate to `word`, if it is close enough to be a plausible typo.
     ///
-    /// Close enough means an edit distance of at most a third of the word's length (at least 1,
-    /// at most 3), compared case-insensitively with `-` and `_` treated alike.
+    /// Close enough means an edit distance of at most a third of the word's length (at least 2,
+    /// at most 3) and less than half the candidate's length, compared case-insensitively with
+    /// `-` and `_` treated alike.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let normalized = normalize(word)
-        let limit = min(3, max(1, normalized.count / 3))
+        let limit = min(3, max(2, normalized.count / 3))
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(normalized, normalize(candidate))
-            if distance <= limit, distance < (best?.1 ?? Int.max) {
+            if distance <= limit, 2 * distance < candidate.count, distance < (best?.1 ?? Int.max) {
                 best = (candidate, distance)
             }
         }

@@ -25,8 +25,9 @@ public struct TrialSpec: Sendable, Hashable {
     /// Different strategies on the same problem and seed get different streams; the same
     /// trial always gets the same stream, whatever else is in the run or shard.
     public var rngSeed: UInt64 {
-        var rng = SeededRNG.derived(seed: seed, UInt64(problemIndex), FNV1a.hash64(strategy.label),
-                                    FNV1a.hash64(budget.description))
+        // Hash the whole key rather than XOR-ing small integers together, where
+        // (seed 0, problem 1) and (seed 1, problem 0) would collide.
+        var rng = SeededRNG(seed: FNV1a.hash64("\(seed)|\(problemIndex)|\(strategy.label)|\(budget)"))
         return rng.next()
     }
 

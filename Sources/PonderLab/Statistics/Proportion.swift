@@ -34,6 +34,9 @@ public enum Proportion {
         let z2 = z * z
         let center = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-        return Interval(estimate: p, low: max(0, center - half), high: min(1, center + half))
+        // At 0 or n successes the bound is exactly 0 or 1; rounding would leave 1e-17.
+        let low = successes == 0 ? 0 : max(0, center - half)
+        let high = successes == trials ? 1 : min(1, center + half)
+        return Interval(estimate: p, low: low, high: high)
     }
 }

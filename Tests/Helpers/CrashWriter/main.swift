@@ -5,7 +5,10 @@
 import Foundation
 import PonderLab
 
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Unbuffered, so the test sees each line as soon as its commit has returned.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let count = Int(arguments[3]) else {
     FileHandle.standardError.write(Data("usage: ponder-lab-crash-writer <database> <run-id> <trial-count>\n".utf8))
@@ -37,9 +40,9 @@ do {
         let record = syntheticTrial(index: index)
         if done.contains(record.trialKey) { continue }
         try store.insert(record)
-        print("committed \(index)")
+        say("committed \(index)")
     }
-    print("finished")
+    say("finished")
 } catch {
     FileHandle.standardError.write(Data("ponder-lab-crash-writer: \(error)\n".utf8))
     exit(1)
