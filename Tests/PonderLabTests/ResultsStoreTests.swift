@@ -85,11 +85,11 @@ final class ResultsStoreTests: XCTestCase {
         }
         let folder = try makeTemporaryDirectory(self)
         let database = folder.appendingPathComponent("results.sqlite")
-        let total = 400
+        let total = 1000
 
         let process = Process()
         process.executableURL = helper
-        process.arguments = [database.path, "crash-run", "\(total)"]
+        process.arguments = [database.path, "crash-run", "\(total)", "2"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -136,7 +136,7 @@ final class ResultsStoreTests: XCTestCase {
         XCTAssertEqual(row.trialKey, "p\(index)|crash|samples=1|s0", file: file, line: line)
         XCTAssertEqual(row.answer, "\(index * 7)", file: file, line: line)
         XCTAssertEqual(row.ledger.decodeTokens, 2 * index, file: file, line: line)
-        XCTAssertEqual(row.completion, String(repeating: "step \(index); ", count: 5000), file: file, line: line)
+        XCTAssertEqual(row.completion, String(repeating: "step \(index); ", count: 1300), file: file, line: line)
     }
 
     /// The helper executable sits in the build products folder beside the test bundle.

@@ -1,6 +1,8 @@
 // A test-only writer for PonderLabTests' crash test: it commits synthetic trials one per
 // transaction, printing "committed <i>" after each commit, until it is killed (or finishes).
-// Usage: ponder-lab-crash-writer <database> <run-id> <trial-count>
+// Usage: ponder-lab-crash-writer <database> <run-id> <trial-count> [<pause-ms>]
+// The optional pause between commits keeps the writer from finishing before the test, on a
+// loaded machine, gets round to killing it.
 // Like a real rerun, it first skips the keys already stored.
 import Foundation
 import PonderLab
@@ -10,17 +12,18 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let count = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: ponder-lab-crash-writer <database> <run-id> <trial-count>\n".utf8))
+guard (4...5).contains(arguments.count), let count = Int(arguments[3]) else {
+    FileHandle.standardError.write(Data("usage: ponder-lab-crash-writer <database> <run-id> <trial-count> [<pause-ms>]\n".utf8))
     exit(2)
 }
 let runID = arguments[2]
+let pauseMicroseconds = UInt32(arguments.count == 5 ? (Int(arguments[4]) ?? 0) * 1000 : 0)
 
-/// Synthetic trial `index`. Each carries a ~64 KiB completion so a transaction spans many WAL
+/// Synthetic trial `index`. Each carries a ~16 KiB completion so a transaction spans several WAL
 /// pages and a SIGKILL has a real chance of landing inside one. The crash test recomputes the
 /// same fields from the index to check every stored row is whole.
 func syntheticTrial(index: Int) -> TrialRecord {
-    let filler = String(repeating: "step \(index); ", count: 5000)
+    let filler = String(repeating: "step \(index); ", count: 1300)
     return TrialRecord(
         runID: runID, trialKey: "p\(index)|crash|samples=1|s0", problemIndex: index,
         problemID: "problem-\(index)", difficulty: Double(index % 5), strategy: "crash",
@@ -41,6 +44,7 @@ do {
         if done.contains(record.trialKey) { continue }
         try store.insert(record)
         say("committed \(index)")
+        if pauseMicroseconds > 0 { usleep(pauseMicroseconds) }
     }
     say("finished")
 } catch {
