@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries. The shims include <cblas.h> first and then mark GSL's own CBLAS
@@ -25,13 +27,22 @@ let package = Package(
         .target(name: "PonderModel", dependencies: ["CBLAS"]),
         // Problems, prompts, verifiers and rewards. Depends on PonderModel only for SeededRNG.
         .target(name: "PonderTasks", dependencies: ["PonderModel"]),
-        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks"]),
+        .target(name: "PonderLab", dependencies: [
+            "PonderModel", "CGSL",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderLab"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
+        // A tiny writer that the store's crash test kills with SIGKILL mid-run.
+        .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
+                          path: "Tests/Helpers/CrashWriter"),
+        .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "ponder-lab-crash-writer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,220 @@
+import Foundation
+
+/// How the ground-truth verifier may be used (see DESIGN.md, "Evaluation modes").
+public enum EvaluationMode: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The checker only scores the final answer; search never sees it.
+    case verifierHidden = "verifier-hidden"
+    /// Strategies may call the checker during search; every call is charged to the ledger.
+    case verifierCharged = "verifier-charged"
+}
+
+/// The ledger unit a budget caps.
+public enum BudgetKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case flops
+    case tokens
+    case samples
+}
+
+/// One budget cap: a kind and a value (e.g. 2e12 FLOPs, 512 tokens, 16 samples).
+public struct BudgetPoint: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var kind: BudgetKind
+    public var value: Double
+
+    public init(kind: BudgetKind, value: Double) {
+        self.kind = kind
+        self.value = value
+    }
+
+    /// `flops=2000000000000`, `tokens=512`: the spelling used in trial keys and tables.
+    public var description: String {
+        "\(kind.rawValue)=\(ConfigValue.canonicalNumber(value))"
+    }
+}
+
+/// A sweep of budget values of one kind, as written under `budgets:`.
+public struct BudgetSweep: Sendable, Hashable, Codable {
+    public var kind: BudgetKind
+    public var values: [Double]
+
+    public init(kind: BudgetKind, values: [Double]) {
+        self.kind = kind
+        self.values = values
+    }
+
+    /// The individual caps of this sweep, in the order written.
+    public var points: [BudgetPoint] {
+        values.map { BudgetPoint(kind: kind, value: $0) }
+    }
+}
+
+/// Which problems to run: a task from PonderTasks and how to draw its problems.
+public struct TaskSelection: Sendable, Hashable {
+    /// The task's registered name (e.g. `countdown`).
+    public var name: String
+    /// The split to draw from (`train`, `test`, …), as the task defines it.
+    public var split: String
+    /// How many problems to run.
+    public var problemCount: Int
+    /// Seed for problem generation or selection.
+    public var seed: UInt64
+    /// Task-specific options (scalars and lists), passed through to the task.
+    public var options: [String: ConfigValue]
+}
+
+/// One strategy entry: a registered strategy name, its parameters, and the label results use.
+public struct StrategySpec: Sendable, Hashable {
+    /// The label in tables, curves and trial keys; unique within a config (defaults to `name`).
+    public var label: String
+    /// The registered strategy name in PonderSearch (e.g. `best-of-n`).
+    public var name: String
+    /// The strategy's parameters with the registry's defaults applied.
+    public var params: [String: ConfigValue]
+    /// Budgets for this strategy only, replacing the config's `budgets` (e.g. greedy at one cap).
+    public var budgets: [BudgetSweep]?
+
+    /// The parameters as canonical JSON (sorted keys), as stored with each trial.
+    public var paramsJSON: String {
+        ConfigValue.map(params).canonicalJSON
+    }
+}
+
+/// A validated experiment: everything `ponder run` needs to expand and execute trials.
+///
+/// Build one with `ExperimentConfig.load(_:context:)` (file + `extends` + validation) or
+/// `ExperimentConfig(validating:context:)`. The `normalized` tree (defaults applied, `output`
+/// removed) is what the run id hashes.
+public struct ExperimentConfig: Sendable {
+    /// The experiment's name (letters, digits, `.`, `_`, `-`).
+    public var name: String
+    /// The model directory (HF layout); default `models/countdown-tiny`.
+    public var modelDirectory: String
+    /// The task and problem selection.
+    public var task: TaskSelection
+    /// Verifier-hidden (default) or verifier-charged.
+    public var evaluation: EvaluationMode
+    /// The strategies to compare, in the order written.
+    public var strategies: [StrategySpec]
+    /// The budget sweeps every strategy without its own `budgets` runs at.
+    public var budgets: [BudgetSweep]
+    /// Replication seeds; each (problem, strategy, budget) runs once per seed.
+    public var seeds: [UInt64]
+    /// The output folder (results database, CSV, plots, reports); default `runs/<name>`.
+    public var outputDirectory: String
+    /// The files the config was read from, the named file first.
+    public var sourceFiles: [String]
+    /// The normalized value tree: defaults applied, `extends` resolved, `output` left out.
+    public var normalized: ConfigValue
+
+    /// The budget caps a strategy runs at: its own `budgets` if given, else the config's.
+    public func budgetPoints(for strategy: StrategySpec) -> [BudgetPoint] {
+        (strategy.budgets ?? budgets).flatMap(\.points)
+    }
+
+    /// Loads a config file (following `extends:`) and validates it.
+    public static func load(_ url: URL, context: ValidationContext) throws -> ExperimentConfig {
+        try ExperimentConfig(validating: try ConfigLoader.load(url), context: context)
+    }
+
+    /// Validates a loaded config tree; throws `ConfigError` listing every problem found.
+    public init(validating loaded: LoadedConfig, context: ValidationContext) throws {
+        var validator = ConfigValidator(loaded: loaded, context: context)
+        self = try validator.validate()
+    }
+
+    init(name: String, modelDirectory: String, task: TaskSelection, evaluation: EvaluationMode,
+         strategies: [StrategySpec], budgets: [BudgetSweep], seeds: [UInt64],
+         outputDirectory: String, sourceFiles: [String], normalized: ConfigValue) {
+        self.name = name
+        self.modelDirectory = modelDirectory
+        self.task = task
+        self.evaluation = evaluation
+        self.strategies = strategies
+        self.budgets = budgets
+        self.seeds = seeds
+        self.outputDirectory = outputDirectory
+        self.sourceFiles = sourceFiles
+        self.normalized = normalized
+    }
+}
+
+/// What the strategy registry (in PonderSearch) tells config validation.
+///
+/// PonderLab cannot import PonderSearch's registry's internals, so the CLI passes an adapter;
+/// tests pass a `StrategyCatalogTable`.
+public protocol StrategyCatalog: Sendable {
+    /// Every registered strategy name.
+    var strategyNames: [String] { get }
+    /// Problems with `params` for `strategy`. Each issue's `key` is relative to `params`
+    /// (e.g. `c_puct`), or nil for the params as a whole.
+    func validate(strategy: String, params: [String: ConfigValue]) -> [ParameterIssue]
+    /// The parameters' defaults, merged under the given ones before hashing, so writing a
+    /// default explicitly does not change the run id.
+    func defaults(for strategy: String) -> [String: ConfigValue]
+}
+
+extension StrategyCatalog {
+    public func defaults(for strategy: String) -> [String: ConfigValue] { [:] }
+}
+
+/// A strategy parameter problem reported by a `StrategyCatalog`.
+public struct ParameterIssue: Sendable, Hashable {
+    /// The parameter key, relative to `params`; nil for the map as a whole.
+    public var key: String?
+    public var problem: String
+    public var fix: String
+
+    public init(key: String?, problem: String, fix: String) {
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+    }
+}
+
+/// A `StrategyCatalog` built from closures: the simplest adapter over a registry.
+public struct StrategyCatalogTable: StrategyCatalog {
+    public let strategyNames: [String]
+    private let validator: @Sendable (String, [String: ConfigValue]) -> [ParameterIssue]
+    private let defaultsTable: [String: [String: ConfigValue]]
+
+    public init(names: [String],
+                defaults: [String: [String: ConfigValue]] = [:],
+                validate: @escaping @Sendable (String, [String: ConfigValue]) -> [ParameterIssue] = { _, _ in [] }) {
+        self.strategyNames = names
+        self.validator = validate
+        self.defaultsTable = defaults
+    }
+
+    public func validate(strategy: String, params: [String: ConfigValue]) -> [ParameterIssue] {
+        validator(strategy, params)
+    }
+
+    public func defaults(for strategy: String) -> [String: ConfigValue] {
+        defaultsTable[strategy] ?? [:]
+    }
+}
+
+/// What validation checks against beyond the file itself.
+public struct ValidationContext: Sendable {
+    /// The strategy registry.
+    public var strategies: any StrategyCatalog
+    /// Registered task names; nil skips the check.
+    public var taskNames: [String]?
+    /// Relative model and output paths are resolved against this folder.
+    public var workingDirectory: URL
+    /// Whether a missing model directory is an error (tests of pure config logic turn it off).
+    public var requireModelDirectory: Bool
+
+    public init(strategies: any StrategyCatalog, taskNames: [String]? = nil,
+                workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                requireModelDirectory: Bool = true) {
+        self.strategies = strategies
+        self.taskNames = taskNames
+        self.workingDirectory = workingDirectory
+        self.requireModelDirectory = requireModelDirectory
+    }
+
+    /// A path from the config resolved against `workingDirectory` (absolute paths kept).
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : workingDirectory.appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import XCTest
+@testable import PonderLab
+
+final class ReportTests: XCTestCase {
+    func testCSVQuotingFollowsRFC4180() {
+        XCTAssertEqual(CSV.field("plain"), "plain")
+        XCTAssertEqual(CSV.field("a,b"), "\"a,b\"")
+        XCTAssertEqual(CSV.field("say \"hi\""), "\"say \"\"hi\"\"\"")
+        XCTAssertEqual(CSV.field("two\nlines"), "\"two\nlines\"")
+        XCTAssertEqual(CSV.field("crlf\r\nend"), "\"crlf\r\nend\"")
+        let table = CSV.table(header: ["a", "b"], rows: [["1", "x,\"y\"\nz"], ["", "2"]])
+        XCTAssertEqual(table, "a,b\r\n1,\"x,\"\"y\"\"\nz\"\r\n,2\r\n")
+        XCTAssertEqual(CSV.parse(table), [["a", "b"], ["1", "x,\"y\"\nz"], ["", "2"]])
+        XCTAssertEqual(CSV.number(0.5), "0.5")
+        XCTAssertEqual(CSV.number(2e12), "2000000000000")
+    }
+
+    func testCurvesCSVHasOneRowPerStrategyAndBudget() throws {
+        let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 12), run: SyntheticRun.run)
+        let rows = CSV.parse(analysis.curvesCSV())
+        let header = try XCTUnwrap(rows.first)
+        for column in ["strategy", "budget", "n", "accuracy", "ci_low", "ci_high", "mean_flops",
+                       "mean_generated_tokens", "mean_seconds", "bootstrap_low", "bootstrap_high", "reward_combined"] {
+            XCTAssertTrue(header.contains(column), column)
+        }
+        XCTAssertEqual(rows.count - 1, 6)
+        let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
+        let greedy = try XCTUnwrap(rows.first { $0[0] == "greedy" })
+        XCTAssertEqual(greedy[column("n")], "24")
+        let trials = analysis.trials.filter { $0.strategy == "greedy" }
+        let accuracy = Double(trials.filter(\.correct).count) / 24
+        XCTAssertEqual(Double(greedy[column("accuracy")]) ?? -1, accuracy, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(Double(greedy[column("ci_low")]) ?? 2, accuracy)
+        XCTAssertGreaterThanOrEqual(Double(greedy[column("ci_high")]) ?? -1, accuracy)
+        // oracle pass@N only where candidates were recorded
+        let bon = try XCTUnwrap(rows.first { $0[0] == "best-of-n" && $0[column("budget")] == "16" })
+        XCTAssertFalse(bon[column("oracle_pass_at_n")].isEmpty)
+        XCTAssertTrue(greedy[column("oracle_pass_at_n")].isEmpty)
+    }
+
+    func testTrialsCSVRoundTripsAwkwardAnswers() throws {
+        let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 3), run: SyntheticRun.run)
+        let rows = CSV.parse(analysis.trialsCSV())
+        XCTAssertEqual(rows.count - 1, analysis.trials.count)
+        let answerColumn = try XCTUnwrap(rows[0].firstIndex(of: "answer"))
+        XCTAssertEqual(Set(rows.dropFirst().map { $0[answerColumn] }), Set(analysis.trials.map { $0.answer ?? "" }))
+        XCTAssertTrue(rows.dropFirst().allSatisfy { $0.count == rows[0].count })
+    }
+
+    func testSVGPlotHasOneLinePerStrategyWithLegendAndDashedOracle() throws {
+        let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 12), run: SyntheticRun.run)
+        let svg = analysis.accuracyPlot(axis: .flops).svg()
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 4, "3 strategies + 1 oracle line")
+        XCTAssertEqual(svg.components(separatedBy: "stroke-dasharray").count - 1, 2, "oracle line and its legend swatch")
+        XCTAssertTrue(svg.contains("(log scale)"))
+        XCTAssertTrue(svg.contains(">best-of-n · oracle pass@N (upper bound)</text>"))
+        XCTAssertEqual(svg.components(separatedBy: "<polygon").count - 1, 2, "a CI band per multi-point strategy")
+        XCTAssertTrue(svg.contains("stroke-width=\"6\" stroke-opacity=\"0.25\""), "greedy's single point gets an interval bar")
+        let panels = analysis.difficultyPanelsSVG()
+        XCTAssertEqual(panels.components(separatedBy: "difficulty d=").count - 1, 4)
+    }
+
+    func testLogAxisTicks() {
+        let scale = AxisScale(minimum: 3e9, maximum: 4e12, pixels: 0...100)
+        XCTAssertTrue(scale.isLog)
+        XCTAssertEqual(scale.ticks(), [1e10, 1e11, 1e12])
+        XCTAssertEqual(scale.pixel(3e9 / 1.25), 0, accuracy: 1e-9)
+        XCTAssertEqual(scale.pixel(4e12 * 1.25), 100, accuracy: 1e-9)
+        let narrow = AxisScale(minimum: 1e3, maximum: 5e4, pixels: 0...100)
+        XCTAssertEqual(narrow.ticks(), [1e3, 2e3, 5e3, 1e4, 2e4, 5e4])
+        XCTAssertEqual(AxisScale.label(2.5e12), "2.5T")
+        XCTAssertFalse(AxisScale(minimum: 1, maximum: 4, pixels: 0...1).isLog)
+    }
+
+    func testMarkdownReportSections() throws {
+        let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 12), run: SyntheticRun.run)
+        let markdown = analysis.markdownReport()
+        for heading in ["## Summary", "## Compute-optimal frontier", "## Paired comparisons", "## By difficulty",
+                        "### Difficulty d=4", "](accuracy-vs-flops.svg)"] {
+            XCTAssertTrue(markdown.contains(heading), heading)
+        }
+        // 3 strategies share samples=4 and samples=16 pairwise only for best-of-n vs mcts-step, and
+        // greedy vs best-of-n at samples=1
+        XCTAssertEqual(analysis.comparisons.count, 3)
+    }
+
+    func testHTMLIsSelfContainedAndEscapesStoredText() throws {
+        let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 6), run: SyntheticRun.run)
+        let html = analysis.htmlReport()
+        XCTAssertFalse(html.contains("http://") && html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+        XCTAssertFalse(html.contains("https://"))
+        XCTAssertFalse(html.contains("<script src"))
+        XCTAssertFalse(html.contains("<link"))
+        // the completion holds "</script><b>": inside the JSON payload "<" must be escaped
+        let payloadStart = try XCTUnwrap(html.range(of: "<script type=\"application/json\" id=\"ponder-data\">"))
+        let payloadEnd = try XCTUnwrap(html.range(of: "</script>", range: payloadStart.upperBound..<html.endIndex))
+        let payload = String(html[payloadStart.upperBound..<payloadEnd.lowerBound])
+        XCTAssertTrue(payload.contains("\\u003c/script>\\u003cb>not bold"))
+        let decoded = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]
+        XCTAssertEqual((decoded?["trials"] as? [Any])?.count, analysis.trials.count)
+        XCTAssertEqual((decoded?["trees"] as? [Any])?.count, 12, "6 problems × 2 budgets of mcts-step at seed 0")
+    }
+
+    func testTreeDecodingIsTolerant() throws {
+        let tree = try XCTUnwrap(SearchTreeNode.parse(SyntheticRun.treeJSON(problem: 3, budget: 4)))
+        XCTAssertEqual(tree.id, "root-3")
+        XCTAssertEqual(tree.nodeCount, 6)
+        XCTAssertEqual(tree.depth, 2)
+        XCTAssertEqual(tree.children[0].id, "2")
+        XCTAssertEqual(tree.children[0].prior, 0.6)
+        let odd = try XCTUnwrap(SearchTreeNode.parse("{\"visits\":\"many\",\"text\":5,\"children\":[{\"value\":0.5}]}"))
+        XCTAssertNil(odd.visits)
+        XCTAssertNil(odd.text)
+        XCTAssertEqual(odd.children.first?.value, 0.5)
+        XCTAssertNil(SearchTreeNode.parse("[1, 2]"))
+    }
+
+    func testReportFilesFromARunFolder() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let store = try ResultsStore(runFolder: folder)
+        try store.register(run: SyntheticRun.run)
+        for trial in SyntheticRun.trials(problems: 8) { try store.insert(trial) }
+        let written = try ReportFiles.write(runFolder: folder)
+        XCTAssertEqual(Set(written.map(\.lastPathComponent)), [
+            "curves.csv", "trials.csv", "accuracy-vs-flops.svg", "accuracy-vs-tokens.svg",
+            "accuracy-vs-seconds.svg", "accuracy-by-difficulty.svg", "report.md", "report.html"])
+        let first = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        try ReportFiles.write(runFolder: folder)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8), first,
+                       "regenerating an unchanged run changes no bytes")
+        XCTAssertThrowsError(try ReportFiles.write(runFolder: folder.appendingPathComponent("missing")))
+
+        // A preview for looking at the page in a browser by hand (not needed by the test).
+        if let preview = ProcessInfo.processInfo.environment["PONDERLAB_REPORT_PREVIEW"] {
+            let analysis = try RunAnalysis(trials: SyntheticRun.trials(), run: SyntheticRun.run)
+            try ReportFiles.write(analysis, to: URL(fileURLWithPath: preview))
+        }
+    }
+}
