@@ -46,10 +46,13 @@ enum JinjaGlobals {
                 default: throw JinjaFailure.render("range() takes 1 to 3 arguments (\(bounds.count) given)")
                 }
                 if step == 0 { throw JinjaFailure.render("range() arg 3 must not be zero") }
-                let values = Array(stride(from: start, to: stop, by: step))
-                // jinja2's sandbox caps ranges (MAX_RANGE) so a template cannot exhaust memory.
-                if values.count > 100_000 { throw JinjaFailure.render("range() is too big (at most 100000 items)") }
-                return .list(values.map { .int($0) })
+                // jinja2's sandbox caps ranges (MAX_RANGE) so a template cannot exhaust memory;
+                // check the size before building anything.
+                let span = step > 0 ? Double(stop) - Double(start) : Double(start) - Double(stop)
+                if (span / Double(step.magnitude)).rounded(.up) > 100_000 {
+                    throw JinjaFailure.render("range() is too big (at most 100000 items)")
+                }
+                return .list(stride(from: start, to: stop, by: step).map { .int($0) })
             }),
         ]
     }

@@ -121,6 +121,9 @@ enum JinjaOperators {
     private static func repeatSequence(_ sequence: JinjaValue, _ count: JinjaValue) throws -> JinjaValue? {
         guard case .int(let n)? = count.numeric, count.isIntegral else { return nil }
         let times = max(0, n)
+        // A template is untrusted input: refuse repetitions that would exhaust memory.
+        let unit = sequence.sequenceItems?.count ?? (sequence.stringScalarCount ?? 0)
+        if unit > 0, times > 10_000_000 / unit { throw JinjaFailure.render("repetition result is too large (over 10 million items)") }
         switch sequence {
         case .string(let s): return .string(String(repeating: s, count: times))
         case .list(let items): return .list(Array(Array(repeating: items, count: times).joined()))
@@ -250,6 +253,11 @@ extension JinjaValue {
         case .int, .bool: true
         default: false
         }
+    }
+
+    fileprivate var stringScalarCount: Int? {
+        if case .string(let s) = self { return s.unicodeScalars.count }
+        return nil
     }
 
     fileprivate var intValue: Int {
