@@ -108,6 +108,29 @@ final class ChatTemplateErrorTests: XCTestCase {
         guard case .unsupported? = renderError("{{ 'x'.format(1) }}") else { return XCTFail() }
     }
 
+    func testHostileNestingFailsCleanly() {
+        guard case .syntax? = parseError("{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}") else {
+            return XCTFail()
+        }
+        guard case .syntax? = parseError("{{ " + String(repeating: "not ", count: 5000) + "1 }}") else { return XCTFail() }
+        guard case .syntax? = parseError("{{ " + String(repeating: "- ", count: 5000) + "1 }}") else { return XCTFail() }
+        guard case .syntax? = parseError(String(repeating: "{% if x %}", count: 5000)) else { return XCTFail() }
+        XCTAssertNoThrow(try ChatTemplate(source: "{{ " + String(repeating: "[", count: 50) + "1" + String(repeating: "]", count: 50) + " }}"))
+    }
+
+    func testHostileValuesFailCleanly() throws {
+        let deep = "{% set ns = namespace(x=[]) %}{% for i in range(5000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+        guard case .render(_, _, let message)? = renderError(deep) else { return XCTFail() }
+        XCTAssertTrue(message.contains("deep"), message)
+        let chain = "{% set h = namespace(n=0) %}{% for i in range(5000) %}{% set h.n = namespace(p=h.n) %}{% endfor %}"
+        guard case .render? = renderError(chain) else { return XCTFail() }
+        // A namespace holding itself prints like Python's recursive containers and cannot be serialized.
+        let cycle = try ChatTemplate(source: "{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns.a }}")
+        XCTAssertEqual(try cycle.render(variables: [:]), "1")
+        guard case .render? = renderError("{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns | tojson }}") else { return XCTFail() }
+        XCTAssertNoThrow(try ChatTemplate(source: "{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns }}").render(variables: [:]))
+    }
+
     func testErrorsAreLocalized() {
         let error = renderError("{{ raise_exception('nope') }}")
         XCTAssertEqual(error?.errorDescription, error?.description)

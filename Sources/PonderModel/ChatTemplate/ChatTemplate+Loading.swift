@@ -66,11 +66,16 @@ extension ChatTemplate {
 ///
 /// Each entry there is either a string or an AddedToken object `{"content": "...", ...}`.
 public struct TokenizerSpecialStrings: Sendable, Equatable {
+    /// `bos_token` (R1-Distill: `<｜begin▁of▁sentence｜>`; Qwen: none).
     public var bosToken: String?
+    /// `eos_token`.
     public var eosToken: String?
+    /// `pad_token`.
     public var padToken: String?
+    /// `unk_token`.
     public var unkToken: String?
 
+    /// Tokens given directly.
     public init(bosToken: String? = nil, eosToken: String? = nil, padToken: String? = nil, unkToken: String? = nil) {
         self.bosToken = bosToken
         self.eosToken = eosToken

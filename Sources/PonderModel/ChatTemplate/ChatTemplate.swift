@@ -4,8 +4,11 @@ import Foundation
 public struct ChatMessage: Sendable, Equatable, Codable {
     /// "system", "user", "assistant" (templates decide which roles they accept).
     public var role: String
+    /// The text of the turn. For R1-style assistant turns it may contain `<think>…</think>`
+    /// reasoning, which the R1-Distill template strips from earlier turns.
     public var content: String
 
+    /// A turn with `role` and `content`.
     public init(role: String, content: String) {
         self.role = role
         self.content = content
@@ -26,6 +29,7 @@ public enum ChatTemplateFamily: String, Sendable, Equatable, CaseIterable {
     case llama3
     /// The plain R1-Zero prompt of the DeepSeek-R1 paper (Table 1).
     case r1Zero
+    /// Any other template.
     case other
 
     /// The family of a template source.

@@ -5,7 +5,17 @@
 /// arithmetic (`a + b | trim` trims only `b`) and unary minus tighter than `**` (`-2 ** 2 == 4`).
 extension JinjaParser {
     mutating func parseExpression(withCondexpr: Bool = true) throws -> JinjaExpr {
-        withCondexpr ? try parseConditional() : try parseOr()
+        try nested { parser in withCondexpr ? try parser.parseConditional() : try parser.parseOr() }
+    }
+
+    /// Runs a recursive step of the grammar, failing cleanly past `maximumNesting` levels.
+    private mutating func nested(_ body: (inout JinjaParser) throws -> JinjaExpr) throws -> JinjaExpr {
+        if expressionDepth >= JinjaParser.maximumNesting {
+            throw syntaxError("expression is nested more than \(JinjaParser.maximumNesting) levels deep")
+        }
+        expressionDepth += 1
+        defer { expressionDepth -= 1 }
+        return try body(&self)
     }
 
     /// jinja2's `parse_tuple`: one expression, or a tuple when commas separate several.
@@ -75,7 +85,7 @@ extension JinjaParser {
         guard isName("not") else { return try parseCompare() }
         let location = current.location
         advance()
-        return JinjaExpr(kind: .not(try parseNot()), location: location)
+        return JinjaExpr(kind: .not(try nested { try $0.parseNot() }), location: location)
     }
 
     private mutating func parseCompare() throws -> JinjaExpr {
@@ -138,10 +148,10 @@ extension JinjaParser {
         var node: JinjaExpr
         if isOp("-") {
             advance()
-            node = JinjaExpr(kind: .negate(try parseUnary(withFilter: false)), location: location)
+            node = JinjaExpr(kind: .negate(try nested { try $0.parseUnary(withFilter: false) }), location: location)
         } else if isOp("+") {
             advance()
-            node = JinjaExpr(kind: .plus(try parseUnary(withFilter: false)), location: location)
+            node = JinjaExpr(kind: .plus(try nested { try $0.parseUnary(withFilter: false) }), location: location)
         } else {
             node = try parsePrimary()
         }

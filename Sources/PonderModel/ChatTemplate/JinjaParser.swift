@@ -7,6 +7,9 @@ struct JinjaParser {
     var tokens: [JinjaToken]
     var index = 0
     var loopDepth = 0
+    /// Expression nesting, bounded so that a hostile template cannot overflow the stack.
+    var expressionDepth = 0
+    static let maximumNesting = 200
     /// Open blocks, for "the `{% if %}` opened at 3:5 needs `{% endif %}`" messages.
     var openBlocks: [(name: String, location: TemplateSourceLocation)] = []
 
@@ -118,6 +121,9 @@ struct JinjaParser {
     private mutating func parseStatement(_ name: String, tagLocation: TemplateSourceLocation) throws -> JinjaNode {
         let nameLocation = current.location
         advance()
+        if openBlocks.count >= JinjaParser.maximumNesting {
+            throw syntaxError("blocks are nested more than \(JinjaParser.maximumNesting) deep", at: tagLocation)
+        }
         openBlocks.append((name, tagLocation))
         defer { openBlocks.removeLast() }
         switch name {

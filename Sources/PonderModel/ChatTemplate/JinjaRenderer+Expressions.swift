@@ -2,7 +2,22 @@
 /// position of the innermost expression that failed.
 extension JinjaRenderer {
     func evaluate(_ expr: JinjaExpr) throws -> JinjaValue {
-        try located(expr.location) { try evaluateKind(expr) }
+        try located(expr.location) {
+            let value = try evaluateKind(expr)
+            switch expr.kind {
+            case .list, .tuple, .dict, .call:  // the expressions that build containers
+                try checkNesting(value)
+            default:
+                break
+            }
+            return value
+        }
+    }
+
+    func checkNesting(_ value: JinjaValue) throws {
+        if value.nestingDepth() > JinjaValue.maximumNesting {
+            throw JinjaFailure.render("value nests containers more than \(JinjaValue.maximumNesting) deep")
+        }
     }
 
     private func evaluateKind(_ expr: JinjaExpr) throws -> JinjaValue {

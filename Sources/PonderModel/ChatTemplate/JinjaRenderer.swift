@@ -160,6 +160,7 @@ final class JinjaRenderer {
                                                message: "chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(attribute)'")
             }
             ns.attributes[attribute] = value
+            try located(location) { try checkNesting(.namespace(ns)) }
         }
     }
 

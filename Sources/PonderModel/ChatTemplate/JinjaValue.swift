@@ -71,20 +71,48 @@ enum JinjaValue {
     }
 
     /// `repr(value)` as Python prints it (what `{{ [1, 'a'] }}` shows).
-    var pythonRepr: String {
+    var pythonRepr: String { repr(depth: 0) }
+
+    /// Values nest at most `maximumNesting` deep (enforced when they are built), and a namespace
+    /// can contain itself; past the limit Python's marker for recursive containers is printed.
+    private func repr(depth: Int) -> String {
+        guard depth <= JinjaValue.maximumNesting else { return "..." }
+        let inner = { (v: JinjaValue) in v.repr(depth: depth + 1) }
         switch self {
-        case .undefined: "Undefined"
-        case .none: "None"
-        case .bool(let b): b ? "True" : "False"
-        case .int(let i): String(i)
-        case .float(let d): PythonFormat.floatRepr(d)
-        case .string(let s): PythonFormat.stringRepr(s)
-        case .list(let a): "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
-        case .tuple(let a): a.count == 1 ? "(\(a[0].pythonRepr),)" : "(" + a.map(\.pythonRepr).joined(separator: ", ") + ")"
-        case .dict(let d): "{" + d.entries.map { PythonFormat.stringRepr($0.key) + ": " + $0.value.pythonRepr }.joined(separator: ", ") + "}"
-        case .namespace(let n): "<Namespace " + JinjaValue.dict(n.attributes).pythonRepr + ">"
-        case .callable(let c): "<function \(c.name)>"
+        case .undefined: return "Undefined"
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .float(let d): return PythonFormat.floatRepr(d)
+        case .string(let s): return PythonFormat.stringRepr(s)
+        case .list(let a): return "[" + a.map(inner).joined(separator: ", ") + "]"
+        case .tuple(let a): return a.count == 1 ? "(\(inner(a[0])),)" : "(" + a.map(inner).joined(separator: ", ") + ")"
+        case .dict(let d): return "{" + d.entries.map { PythonFormat.stringRepr($0.key) + ": " + inner($0.value) }.joined(separator: ", ") + "}"
+        case .namespace(let n): return "<Namespace " + inner(.dict(n.attributes)) + ">"
+        case .callable(let c): return "<function \(c.name)>"
         }
+    }
+
+    /// How deeply containers may nest. Templates are untrusted input: without a bound, a loop
+    /// wrapping a list in a list could build a value whose printing or destruction overflows the stack.
+    static let maximumNesting = 256
+
+    /// The nesting depth of containers in this value, counted up to `limit + 1`. Namespaces
+    /// already visited (cycles through `set ns.x = ns`) count as leaves.
+    func nestingDepth(limit: Int = JinjaValue.maximumNesting) -> Int {
+        var visited = Set<ObjectIdentifier>()
+        func depth(_ v: JinjaValue, _ level: Int) -> Int {
+            if level > limit { return level }
+            switch v {
+            case .list(let a), .tuple(let a): return a.reduce(level + 1) { max($0, depth($1, level + 1)) }
+            case .dict(let d): return d.entries.reduce(level + 1) { max($0, depth($1.value, level + 1)) }
+            case .namespace(let n):
+                guard visited.insert(ObjectIdentifier(n)).inserted else { return level }
+                return n.attributes.entries.reduce(level + 1) { max($0, depth($1.value, level + 1)) }
+            default: return level
+            }
+        }
+        return depth(self, 0)
     }
 
     /// The value as a number for arithmetic (Python treats `True` as 1).

@@ -103,6 +103,7 @@ enum PythonFormat {
     }
 
     private static func writeJSON(_ value: JinjaValue, level: Int, _ o: JSONOptions, _ itemSep: String, into out: inout String) throws {
+        if level > JinjaValue.maximumNesting { throw JinjaFailure.render("Circular reference detected (or nesting deeper than \(JinjaValue.maximumNesting))") }
         switch value {
         case .none: out += "null"
         case .bool(let b): out += b ? "true" : "false"

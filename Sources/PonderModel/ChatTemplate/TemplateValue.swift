@@ -6,12 +6,16 @@ import Foundation
 /// Object members keep their order, because templates print tool schemas with `tojson` and
 /// Python prints dict keys in insertion order; a `Dictionary` would shuffle them.
 public enum TemplateValue: Sendable, Equatable {
+    /// JSON `null`; Python `None` in the template.
     case null
     case bool(Bool)
     case int(Int)
+    /// A float; printed with Python's `repr` rules (`1.0`, `1e+16`).
     case double(Double)
     case string(String)
+    /// A list.
     case array([TemplateValue])
+    /// A dict whose members keep the order given.
     case object([Member])
 
     /// One key/value pair of an object.
@@ -19,6 +23,7 @@ public enum TemplateValue: Sendable, Equatable {
         public var key: String
         public var value: TemplateValue
 
+        /// A member `key: value`.
         public init(_ key: String, _ value: TemplateValue) {
             self.key = key
             self.value = value
