@@ -2,6 +2,21 @@ import Foundation
 import XCTest
 @testable import PonderModel
 
+/// Asserts that two strings have the same UTF-8 bytes. `XCTAssertEqual` on `String` uses
+/// canonical equivalence ("e\u{301}" == "\u{E9}"), which would hide a normalization bug.
+func assertSameText(_ actual: @autoclosure () throws -> String, _ expected: String,
+                    _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        let value = try actual()
+        if !value.utf8.elementsEqual(expected.utf8) {
+            XCTFail("\(value.debugDescription) is not byte-equal to \(expected.debugDescription) \(message)",
+                    file: file, line: line)
+        }
+    } catch {
+        XCTFail("threw \(error) \(message)", file: file, line: line)
+    }
+}
+
 /// Locates the tokenizer fixtures (Tests/Fixtures/tokenizers, made by
 /// make_tokenizer_fixtures.py) and reads their goldens.
 enum TokenizerFixtures {
