@@ -167,34 +167,6 @@ public final class Tokenizer: Sendable {
         return postProcessor?.process(ids, addSpecialTokens: addSpecialTokens) ?? ids
     }
 
-    /// Decodes ids to text: the bytes of all tokens joined, then UTF-8 with U+FFFD for
-    /// invalid sequences (tokenizers' ByteLevel decoder). An id the tokenizer does not define
-    /// throws `TokenizerError.unknownTokenId`.
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) throws -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(ids.count * 4)
-        for id in ids { try appendBytes(of: id, skipSpecialTokens: skipSpecialTokens, to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends the bytes token `id` stands for (nothing for a skipped special token).
-    func appendBytes(of id: Int, skipSpecialTokens: Bool, to bytes: inout [UInt8]) throws {
-        guard id >= 0, id < tokensById.count, let token = tokensById[id] else {
-            throw TokenizerError.unknownTokenId(id, file: file)
-        }
-        if skipSpecialTokens && skippedWhenSkippingSpecial[id] { return }
-        let start = bytes.count
-        for scalar in token.unicodeScalars {
-            guard let byte = ByteLevelAlphabet.byte(for: scalar) else {
-                // Not a byte-level token (e.g. `<｜User｜>`): its own UTF-8 bytes.
-                bytes.removeSubrange(start...)
-                bytes.append(contentsOf: token.utf8)
-                return
-            }
-            bytes.append(byte)
-        }
-    }
-
     /// The id of a token given by content: an added token or a vocabulary entry.
     public func id(forToken content: String) -> Int? {
         let key = TokenKey(content)

@@ -1,3 +1,33 @@
+extension Tokenizer {
+    /// Decodes ids to text: the bytes of all tokens joined, then UTF-8 with U+FFFD for
+    /// invalid sequences (tokenizers' ByteLevel decoder). An id the tokenizer does not define
+    /// throws `TokenizerError.unknownTokenId`.
+    public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) throws -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 4)
+        for id in ids { try appendBytes(of: id, skipSpecialTokens: skipSpecialTokens, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the bytes token `id` stands for (nothing for a skipped special token).
+    func appendBytes(of id: Int, skipSpecialTokens: Bool, to bytes: inout [UInt8]) throws {
+        guard id >= 0, id < tokensById.count, let token = tokensById[id] else {
+            throw TokenizerError.unknownTokenId(id, file: file)
+        }
+        if skipSpecialTokens && skippedWhenSkippingSpecial[id] { return }
+        let start = bytes.count
+        for scalar in token.unicodeScalars {
+            guard let byte = ByteLevelAlphabet.byte(for: scalar) else {
+                // Not a byte-level token (e.g. `<｜User｜>`): its own UTF-8 bytes.
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: token.utf8)
+                return
+            }
+            bytes.append(byte)
+        }
+    }
+}
+
 /// Turns generated token ids into text as they arrive, never splitting a UTF-8 character.
 ///
 /// Byte-level tokens often hold part of a character (an emoji is 4 bytes, a CJK character 3,
