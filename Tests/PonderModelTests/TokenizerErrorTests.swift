@@ -126,6 +126,14 @@ final class TokenizerErrorTests: XCTestCase {
         }
         guard case .malformedJSON = badVocab else { return XCTFail("\(badVocab)") }
 
+        let (duplicateId, _) = try loadError { object in
+            var vocab = (object["model"] as? [String: Any])?["vocab"] as? [String: Any] ?? [:]
+            vocab["zzz-not-a-token"] = 5
+            self.setModel(&object, "vocab", vocab)
+            object["added_tokens"] = []  // their ids would no longer follow the vocabulary
+        }
+        guard case .invalidField(_, "model.vocab", _) = duplicateId else { return XCTFail("\(duplicateId)") }
+
         let (badUnk, _) = try loadError { self.setModel(&$0, "unk_token", "<unk>") }
         guard case .tokenNotInVocabulary(_, let unkField, let content) = badUnk else {
             return XCTFail("\(badUnk)")

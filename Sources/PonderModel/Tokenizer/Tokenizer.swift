@@ -82,7 +82,15 @@ public final class Tokenizer: Sendable {
         let highest = max(vocab.values.max().map(Int.init) ?? -1, addedIds.values.max() ?? -1)
         count = highest + 1
         var tokens = [String?](repeating: nil, count: count)
-        for (content, id) in vocab { tokens[Int(id)] = content.string }
+        for (content, id) in vocab {
+            // Two tokens on one id would make decoding depend on hash order.
+            if let other = tokens[Int(id)] {
+                throw TokenizerError.invalidField(
+                    file: file, field: "model.vocab",
+                    reason: "gives id \(id) to both \(other.debugDescription) and \(content.string.debugDescription)")
+            }
+            tokens[Int(id)] = content.string
+        }
         for (id, text) in decodeForms { tokens[id] = text }
         tokensById = tokens
 

@@ -107,13 +107,15 @@ struct TokenizerFile {
         let field = "model.merges[\(index)]"
         if try reader.peek() == UInt8(ascii: "\"") {
             let line = try reader.readString()
-            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            // Split on scalars: a space followed by a combining mark is one Character.
+            let parts = line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false)
+                .map { String(String.UnicodeScalarView($0)) }
             guard parts.count == 2 else {
                 throw TokenizerError.invalidField(
                     file: reader.file, field: field,
                     reason: "must be two tokens separated by one space, not \(line.debugDescription)")
             }
-            return (String(parts[0]), String(parts[1]))
+            return (parts[0], parts[1])
         }
         var parts: [String] = []
         try reader.readArray { reader in parts.append(try reader.readString()) }
