@@ -75,6 +75,19 @@ final class TokenizerGoldenTests: XCTestCase {
         }
     }
 
+    /// One tokenizer shared by many threads (it is `Sendable`) gives every thread the goldens.
+    func testConcurrentEncodingMatchesGoldens() throws {
+        let directory = TokenizerFixtures.directory("qwen2-style")
+        let tokenizer = try Tokenizer.load(directory: directory)
+        let cases = try TokenizerFixtures.goldens(in: directory).cases
+        let results = ConcurrentResults(count: 8)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            let mismatches = cases.filter { (try? tokenizer.encode($0.text)) != $0.ids }.count
+            results.set(worker, mismatches)
+        }
+        XCTAssertEqual(results.values, Array(repeating: 0, count: 8))
+    }
+
     /// Llama-3 sets `ignore_merges`; the same file without it must give the merge-only ids.
     func testIgnoreMergesChangesTheEncoding() throws {
         let name = "llama3-style"
@@ -117,5 +130,25 @@ final class TokenizerGoldenTests: XCTestCase {
             XCTAssertEqual(try b.encode(item.text, addSpecialTokens: false),
                            try a.encode(item.text, addSpecialTokens: false))
         }
+    }
+}
+
+/// Per-worker results written from `concurrentPerform`, guarded by a lock.
+private final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Int]
+
+    init(count: Int) { storage = Array(repeating: -1, count: count) }
+
+    func set(_ index: Int, _ value: Int) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    var values: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }
