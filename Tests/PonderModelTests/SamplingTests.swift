@@ -9,6 +9,16 @@ final class SamplingTests: XCTestCase {
         XCTAssertNotEqual(sa, (0..<16).map { _ in c.next() })
     }
 
+    func testDerivedStreamsDependOnLabelOrder() {
+        var a = SeededRNG.derived(seed: 0, 1), b = SeededRNG.derived(seed: 1, 0)
+        var c = SeededRNG.derived(seed: 5, 2, 3), d = SeededRNG.derived(seed: 5, 3, 2)
+        var e = SeededRNG.derived(seed: 5, 2, 3)
+        XCTAssertNotEqual(a.next(), b.next())
+        let first = c.next()
+        XCTAssertNotEqual(first, d.next())
+        XCTAssertEqual(first, e.next())
+    }
+
     func testNextIntIsInRangeAndRoughlyUniform() {
         var rng = SeededRNG(seed: 1)
         var counts = [Int](repeating: 0, count: 6)
