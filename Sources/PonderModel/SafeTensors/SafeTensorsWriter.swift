@@ -4,7 +4,7 @@ import Foundation
 /// dtype alignment and then by name, packed back to back, and the JSON header padded with
 /// spaces to a multiple of 8 bytes so the data section is 8-byte aligned.
 ///
-/// Values are given as fp32 and stored as F32 or BF16 (round-to-nearest-even, as
+/// Values are given as fp32 and stored as F32, BF16 or F16 (round-to-nearest-even, as
 /// `tensor.to(torch.bfloat16)`); the trainer writes checkpoints through this.
 public struct SafeTensorsWriter: Sendable {
     private struct Entry: Sendable {
@@ -24,7 +24,7 @@ public struct SafeTensorsWriter: Sendable {
         public var description: String {
             switch self {
             case let .unsupportedDType(tensor, dtype):
-                return "cannot write tensor '\(tensor)' as \(dtype.rawValue): the writer stores F32 or BF16"
+                return "cannot write tensor '\(tensor)' as \(dtype.rawValue): the writer stores F32, BF16 or F16"
             case let .shapeMismatch(tensor, shape, count):
                 return "tensor '\(tensor)': shape \(shape) needs \(shape.reduce(1, *)) values but \(count) were given"
             case let .duplicateTensor(name):
@@ -45,11 +45,11 @@ public struct SafeTensorsWriter: Sendable {
         self.metadata = metadata
     }
 
-    /// Adds a tensor. `values` are row-major with `shape`; `dtype` is `.f32` or `.bf16`.
+    /// Adds a tensor. `values` are row-major with `shape`; `dtype` is `.f32`, `.bf16` or `.f16`.
     public mutating func add(_ name: String, shape: [Int], values: UnsafeBufferPointer<Float>,
                              dtype: SafeTensorsDType = .f32) throws {
         guard name != "__metadata__" else { throw WriteError.reservedName(name) }
-        guard names.insert(name).inserted else { throw WriteError.duplicateTensor(name) }
+        guard !names.contains(name) else { throw WriteError.duplicateTensor(name) }
         guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
             throw WriteError.shapeMismatch(tensor: name, shape: shape, valueCount: values.count)
         }
@@ -65,10 +65,15 @@ public struct SafeTensorsWriter: Sendable {
             for value in values {
                 withUnsafeBytes(of: HalfPrecision.floatToBFloat16(value).littleEndian) { bytes.append(contentsOf: $0) }
             }
+        case .f16:
+            bytes.reserveCapacity(2 * values.count)
+            for value in values {
+                withUnsafeBytes(of: HalfPrecision.floatToFloat16(value).littleEndian) { bytes.append(contentsOf: $0) }
+            }
         default:
-            names.remove(name)
             throw WriteError.unsupportedDType(tensor: name, dtype: dtype)
         }
+        names.insert(name)
         entries.append(Entry(name: name, dtype: dtype, shape: shape, bytes: bytes))
     }
 
@@ -79,9 +84,10 @@ public struct SafeTensorsWriter: Sendable {
 
     /// The complete file contents.
     public func serialized() -> [UInt8] {
-        // Descending element size first (F32 before BF16), then by name: the reference order.
+        // Descending dtype (the reference enum's order: F32, then BF16, then F16), then by name.
+        func rank(_ dtype: SafeTensorsDType) -> Int { SafeTensorsDType.allCases.firstIndex(of: dtype) ?? 0 }
         let ordered = entries.sorted {
-            $0.dtype.bitSize != $1.dtype.bitSize ? $0.dtype.bitSize > $1.dtype.bitSize : $0.name < $1.name
+            rank($0.dtype) != rank($1.dtype) ? rank($0.dtype) > rank($1.dtype) : $0.name < $1.name
         }
         var header = "{"
         var first = true
