@@ -7,6 +7,6 @@ struct PonderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ponder",
         abstract: "A research lab for test-time compute: sample more, or search?",
-        subcommands: []
+        subcommands: [GenerateCommand.self, InspectCommand.self]
     )
 }
