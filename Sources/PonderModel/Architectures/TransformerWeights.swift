@@ -105,7 +105,7 @@ public struct TransformerWeights: Sendable {
             guard let spec = shapes[name] else {
                 throw SafeTensorsError.tensorNotFound(file: checkpoint.sourceDescription, tensor: name)
             }
-            let buffer = FloatBuffer(count: spec.elementCount)
+            let buffer = FloatBuffer(uninitializedCount: spec.elementCount)
             try checkpoint.readFloats(name, expectedShape: spec.shape, into: buffer.buffer)
             return buffer
         }

@@ -21,6 +21,17 @@ public final class FloatBuffer: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
+    /// Allocates `count` elements without zeroing them, for buffers the caller overwrites in
+    /// full straight away (weights being loaded): skips a pass over hundreds of megabytes.
+    init(uninitializedCount count: Int) {
+        precondition(count >= 0, "FloatBuffer count must be non-negative")
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride,
+                                                   alignment: 64)
+        // Float is a trivial type: binding is enough, and every element is written before use.
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
     /// Allocates a buffer holding a copy of `values`.
     public convenience init(_ values: [Float]) {
         self.init(count: values.count)
