@@ -5,18 +5,27 @@ import Foundation
 public struct CheckpointSummary: Sendable, Codable {
     /// `model_type`.
     public let architecture: String
+    /// `hidden_size`.
     public let hiddenSize: Int
+    /// `num_hidden_layers`.
     public let layers: Int
+    /// `num_attention_heads`.
     public let attentionHeads: Int
+    /// `num_key_value_heads`.
     public let keyValueHeads: Int
+    /// Per-head dimension.
     public let headDim: Int
+    /// `intermediate_size`.
     public let intermediateSize: Int
+    /// Config `vocab_size` (rows of the embedding).
     public let vocabularySize: Int
     /// `max_position_embeddings`.
     public let contextLength: Int
+    /// RoPE base.
     public let ropeTheta: Double
     /// `default`, `linear` or `llama3`.
     public let ropeType: String
+    /// `tie_word_embeddings`.
     public let tiedEmbeddings: Bool
     /// Parameters the architecture uses (a tied output matrix counts once).
     public let parameterCount: Int
@@ -30,6 +39,7 @@ public struct CheckpointSummary: Sendable, Codable {
     public let files: [String]
     /// `torch_dtype` / `dtype` from config.json.
     public let configDType: String?
+    /// BOS id (generation_config.json first, then config.json).
     public let bosTokenId: Int?
     /// Union of config.json and generation_config.json EOS ids, sorted.
     public let eosTokenIds: [Int]

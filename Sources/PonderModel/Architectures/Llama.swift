@@ -5,6 +5,7 @@
 /// `mlp_bias` on gate, up and down (both false for the published Llama checkpoints). Llama
 /// 3.1 uses the `llama3` rope scaling, which `RotaryEmbedding` implements.
 public struct Llama: DecoderArchitecture {
+    /// The Llama architecture.
     public init() {}
 
     public var modelType: String { "llama" }

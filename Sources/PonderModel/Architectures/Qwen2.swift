@@ -4,6 +4,7 @@
 /// A Llama-layout decoder whose q, k and v projections always have a bias (o_proj and the MLP
 /// never do). Sliding-window attention is rejected when the config is read.
 public struct Qwen2: DecoderArchitecture {
+    /// The Qwen2 architecture.
     public init() {}
 
     public var modelType: String { "qwen2" }

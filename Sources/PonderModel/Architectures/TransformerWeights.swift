@@ -24,6 +24,7 @@ public struct DecoderLayerWeights: Sendable {
 public struct TransformerWeights: Sendable {
     /// `[vocab, hidden]`
     public let embedding: FloatBuffer
+    /// The decoder layers, first to last.
     public let layers: [DecoderLayerWeights]
     /// `[hidden]`
     public let finalNorm: FloatBuffer
@@ -32,8 +33,11 @@ public struct TransformerWeights: Sendable {
 
     /// One tensor the architecture needs: its checkpoint name and the shape config.json implies.
     public struct TensorSpec: Sendable, Equatable {
+        /// Checkpoint tensor name.
         public let name: String
+        /// Shape implied by config.json.
         public let shape: [Int]
+        /// Number of elements.
         public var elementCount: Int { shape.reduce(1, *) }
     }
 

@@ -13,6 +13,7 @@ public struct ConfigError: Error, Sendable, Equatable {
     /// What is wrong and, where possible, how to fix it.
     public var message: String
 
+    /// An error about `key` of `file`.
     public init(file: String = "config.json", key: String?, _ message: String) {
         self.file = file
         self.key = key
@@ -57,6 +58,7 @@ public struct TokenIDList: Codable, Sendable, Equatable {
     /// The ids, in file order.
     public var ids: [Int]
 
+    /// A list of ids.
     public init(_ ids: [Int]) { self.ids = ids }
 
     public init(from decoder: any Decoder) throws {

@@ -6,13 +6,19 @@ import Foundation
 /// config has the one the tokenizer really uses, and EOS ids may differ between the files,
 /// so generation stops on the union of every EOS set (see `PretrainedModel.eosTokenIds`).
 public struct GenerationConfig: Codable, Sendable, Equatable {
+    /// `bos_token_id`.
     public var bosTokenId: TokenIDList?
+    /// `eos_token_id`, an id or a list.
     public var eosTokenId: TokenIDList?
+    /// `pad_token_id`.
     public var padTokenId: TokenIDList?
     /// Whether transformers would sample by default (false → greedy).
     public var doSample: Bool?
+    /// Default sampling temperature.
     public var temperature: Double?
+    /// Default top-k (0 or absent: off).
     public var topK: Int?
+    /// Default top-p (1 or absent: off).
     public var topP: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -25,6 +31,7 @@ public struct GenerationConfig: Codable, Sendable, Equatable {
         case topP = "top_p"
     }
 
+    /// Creates a generation config directly (tests, synthetic models).
     public init(bosTokenId: [Int]? = nil, eosTokenId: [Int]? = nil, doSample: Bool? = nil,
                 temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil) {
         self.bosTokenId = bosTokenId.map(TokenIDList.init)

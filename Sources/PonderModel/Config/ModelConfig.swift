@@ -9,19 +9,27 @@ import Foundation
 public struct ModelConfig: Codable, Sendable, Equatable {
     /// `model_type`: `"qwen2"` or `"llama"`.
     public var modelType: String
+    /// Width of the residual stream (`hidden_size`).
     public var hiddenSize: Int
+    /// Number of decoder layers (`num_hidden_layers`).
     public var numHiddenLayers: Int
+    /// Query heads (`num_attention_heads`).
     public var numAttentionHeads: Int
     /// Key/value heads (GQA); equals `numAttentionHeads` when the key is absent.
     public var numKeyValueHeads: Int
     /// Per-head dimension: `head_dim`, or `hidden_size / num_attention_heads` when absent.
     public var headDim: Int
+    /// MLP width (`intermediate_size`).
     public var intermediateSize: Int
     /// Rows of the embedding and output matrices (may exceed the tokenizer's vocabulary).
     public var vocabSize: Int
+    /// RMSNorm epsilon (`rms_norm_eps`; 1e-6 when absent).
     public var rmsNormEps: Double
+    /// RoPE base (`rope_theta`, or `rope_parameters.rope_theta`; 10000 when absent).
     public var ropeTheta: Double
+    /// RoPE scaling (`rope_scaling` or `rope_parameters`).
     public var ropeScaling: RopeScaling
+    /// Whether the output head reuses the embedding matrix (`tie_word_embeddings`).
     public var tieWordEmbeddings: Bool
     /// Bias on q/k/v/o (Llama's `attention_bias`). Qwen2 always has q/k/v bias, no o bias.
     public var attentionBias: Bool
@@ -31,8 +39,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maxPositionEmbeddings: Int
     /// The checkpoint's stored dtype name (`torch_dtype` or `dtype`), informational.
     public var torchDtype: String?
+    /// `bos_token_id` (possibly empty).
     public var bosTokenId: TokenIDList
+    /// `eos_token_id`, an id or a list (possibly empty).
     public var eosTokenId: TokenIDList
+    /// `hidden_act`; only `silu` is accepted.
     public var hiddenAct: String
 
     enum CodingKeys: String, CodingKey {

@@ -36,6 +36,7 @@ public struct GenerationOptions: Sendable, Equatable {
     /// Token ids that end generation (see `PretrainedModel.eosTokenIds`).
     public var stopTokenIds: Set<Int>
 
+    /// Options for a call: greedy and no stop ids unless given.
     public init(maxNewTokens: Int, sampling: SamplingParameters = SamplingParameters(temperature: 0),
                 stopTokenIds: Set<Int> = []) {
         self.maxNewTokens = maxNewTokens

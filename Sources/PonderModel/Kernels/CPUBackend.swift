@@ -8,6 +8,7 @@ import Darwin
 /// The CPU implementation of `ComputeBackend`: matrix work through OpenBLAS, the rest in
 /// plain loops over raw pointers. OpenBLAS owns the threads (see `setThreadCount`).
 public struct CPUBackend: ComputeBackend {
+    /// The CPU backend (stateless).
     public init() {}
 
     /// Sets how many threads OpenBLAS uses for every matrix product in the process.

@@ -5,9 +5,12 @@ public struct LinearWeights: Sendable {
     public let weight: FloatBuffer
     /// `[outFeatures]`, when the layer has a bias.
     public let bias: FloatBuffer?
+    /// Output width.
     public let outFeatures: Int
+    /// Input width.
     public let inFeatures: Int
 
+    /// Wraps a weight (and bias) whose sizes must match the shape.
     public init(weight: FloatBuffer, bias: FloatBuffer?, outFeatures: Int, inFeatures: Int) {
         precondition(weight.count == outFeatures * inFeatures, "weight size must be out × in")
         precondition(bias.map { $0.count == outFeatures } ?? true, "bias size must be out")
