@@ -85,6 +85,27 @@ final class ModelParityTests: XCTestCase {
         }
     }
 
+    /// Prefill in small chunks (each attending to the previous ones through the cache) gives
+    /// the logits and hidden states of one pass.
+    func testChunkedPrefillEqualsOnePass() throws {
+        let expected = try Fixtures.expected("llama-sharded")
+        let model = try TransformerModel.load(directory: Fixtures.modelPath("llama-sharded"))
+        let prompt = expected.prompts[2]
+        let whole = try model.forward(tokens: prompt, cache: model.makeCache(), outputs: .all, returnHiddenStates: true)
+        let chunked = try model.forward(tokens: prompt, cache: model.makeCache(), outputs: .all,
+                                        returnHiddenStates: true, prefillChunkSize: 7)
+        XCTAssertEqual(chunked.rows, prompt.count)
+        XCTAssertLessThan(maxAbsDifference(chunked.logits, whole.logits), 1e-5)
+        XCTAssertLessThan(maxAbsDifference(try XCTUnwrap(chunked.hiddenStates), try XCTUnwrap(whole.hiddenStates)), 1e-5)
+        let lastOnly = try model.forward(tokens: prompt, cache: model.makeCache(), prefillChunkSize: 5)
+        XCTAssertEqual(lastOnly.rows, 1)
+        XCTAssertLessThan(maxAbsDifference(lastOnly.lastLogits, whole.logits(row: prompt.count - 1)), 1e-5)
+        // A bad token in a late chunk is refused before the first chunk touches the cache.
+        let cache = model.makeCache()
+        XCTAssertThrowsError(try model.forward(tokens: prompt + [10_000], cache: cache, prefillChunkSize: 4))
+        XCTAssertEqual(cache.count, 0)
+    }
+
     /// A batched `extend` over several sequences equals running each alone, and forking or
     /// trimming a cache continues exactly where the original would.
     func testBatchedExtendForkAndTrim() throws {

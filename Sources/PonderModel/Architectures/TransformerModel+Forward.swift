@@ -40,20 +40,60 @@ public struct ForwardResult: Sendable {
 }
 
 extension TransformerModel {
+    /// Prompt tokens processed per batched pass by `forward`. Chunking bounds scratch memory
+    /// (the attention score matrix is chunk × context per head) for long prompts, at no cost
+    /// in accuracy: later chunks attend to earlier ones through the cache.
+    public static let defaultPrefillChunkSize = 512
+
     /// Runs `tokens` through the model after what `cache` already holds, appends their keys
     /// and values to `cache`, and returns the logits of the last token (or of every token).
-    /// The prompt goes through in one batched pass; decoding then costs one token's work.
+    /// The prompt goes through in batched passes of up to `prefillChunkSize` tokens; decoding
+    /// then costs one token's work. Invalid input throws before the cache changes.
     public func forward(tokens: [Int], cache: KVCache, workspace: ForwardWorkspace? = nil,
-                        outputs: OutputPositions = .last, returnHiddenStates: Bool = false) throws -> ForwardResult {
-        let results = try extend([SequenceExtension(cache: cache, tokens: tokens)],
-                                 workspace: workspace ?? makeWorkspace(), outputs: outputs,
-                                 returnHiddenStates: returnHiddenStates)
-        return results[0]
+                        outputs: OutputPositions = .last, returnHiddenStates: Bool = false,
+                        prefillChunkSize: Int = TransformerModel.defaultPrefillChunkSize) throws -> ForwardResult {
+        try validate(SequenceExtension(cache: cache, tokens: tokens))
+        let workspace = workspace ?? makeWorkspace()
+        let chunk = max(1, prefillChunkSize)
+        var logits: [Float] = [], hidden: [Float] = [], rows = 0
+        var last: ForwardResult?
+        for start in stride(from: 0, to: tokens.count, by: chunk) {
+            let piece = Array(tokens[start..<min(start + chunk, tokens.count)])
+            let result = try extend([SequenceExtension(cache: cache, tokens: piece)], workspace: workspace,
+                                    outputs: outputs, returnHiddenStates: returnHiddenStates)[0]
+            if outputs == .all {
+                logits += result.logits
+                hidden += result.hiddenStates ?? []
+                rows += result.rows
+            }
+            last = result
+        }
+        guard let last else { throw ModelError.emptyInput }
+        if outputs == .last || tokens.count <= chunk { return last }
+        return ForwardResult(rows: rows, logits: logits, hiddenStates: returnHiddenStates ? hidden : nil,
+                             vocabularySize: config.vocabSize)
+    }
+
+    /// Checks one request against the model and its cache without changing anything.
+    func validate(_ sequence: SequenceExtension) throws {
+        let c = config
+        guard !sequence.tokens.isEmpty else { throw ModelError.emptyInput }
+        guard sequence.cache.layerCount == c.numHiddenLayers, sequence.cache.keyValueDim == c.keyValueDim else {
+            throw ModelError.cacheMismatch("it has \(sequence.cache.layerCount) layers × \(sequence.cache.keyValueDim) but the model needs \(c.numHiddenLayers) × \(c.keyValueDim)")
+        }
+        for token in sequence.tokens where token < 0 || token >= c.vocabSize {
+            throw ModelError.invalidTokenID(token, vocabularySize: c.vocabSize)
+        }
+        let end = sequence.cache.count + sequence.tokens.count
+        guard end <= c.maxPositionEmbeddings else {
+            throw ModelError.contextTooLong(needed: end, limit: c.maxPositionEmbeddings)
+        }
     }
 
     /// Appends tokens to several sequences in one forward pass: every matrix product covers
     /// all new tokens of all sequences, and each sequence attends only to its own cache.
-    /// Returns one result per sequence, in order.
+    /// Returns one result per sequence, in order. Callers bound the batch (scratch grows with
+    /// new tokens × context); `forward` chunks long prompts.
     public func extend(_ sequences: [SequenceExtension], workspace: ForwardWorkspace,
                        outputs: OutputPositions = .last, returnHiddenStates: Bool = false) throws -> [ForwardResult] {
         let c = config
@@ -68,18 +108,9 @@ extension TransformerModel {
         var seen = Set<ObjectIdentifier>()
         var rows = 0, scoreCount = 0, outputRows = 0
         for sequence in sequences {
-            guard !sequence.tokens.isEmpty else { throw ModelError.emptyInput }
+            try validate(sequence)
             guard seen.insert(ObjectIdentifier(sequence.cache)).inserted else { throw ModelError.duplicateSequence }
-            guard sequence.cache.layerCount == c.numHiddenLayers, sequence.cache.keyValueDim == kvDim else {
-                throw ModelError.cacheMismatch("it has \(sequence.cache.layerCount) layers × \(sequence.cache.keyValueDim) but the model needs \(c.numHiddenLayers) × \(kvDim)")
-            }
-            for token in sequence.tokens where token < 0 || token >= vocab {
-                throw ModelError.invalidTokenID(token, vocabularySize: vocab)
-            }
             let end = sequence.cache.count + sequence.tokens.count
-            guard end <= c.maxPositionEmbeddings else {
-                throw ModelError.contextTooLong(needed: end, limit: c.maxPositionEmbeddings)
-            }
             rows += sequence.tokens.count
             scoreCount = max(scoreCount, sequence.tokens.count * end)
             outputRows += outputs == .last ? 1 : sequence.tokens.count
