@@ -7,6 +7,9 @@ struct PonderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ponder",
         abstract: "A research lab for test-time compute: sample more, or search?",
-        subcommands: [TokenizeCommand.self, DetokenizeCommand.self, TasksCommand.self]
+        subcommands: [
+            GenerateCommand.self, InspectCommand.self, TokenizeCommand.self, DetokenizeCommand.self,
+            TasksCommand.self,
+        ]
     )
 }

@@ -38,4 +38,35 @@ public enum HalfPrecision {
         let rounding = UInt32(0x7FFF) + ((bits >> 16) & 1)
         return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
     }
+    /// fp32 to IEEE binary16 with round-to-nearest-even (overflow → ±∞, tiny values →
+    /// subnormals or ±0, NaN stays NaN), bit by bit like `float16ToFloat`.
+    @inlinable
+    public static func floatToFloat16(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
+        let exponent = Int((bits >> 23) & 0xFF)
+        let mantissa = bits & 0x7F_FFFF
+        if exponent == 0xFF {
+            // Infinity, or NaN kept quiet and non-zero.
+            return sign | 0x7C00 | (mantissa == 0 ? 0 : UInt16(truncatingIfNeeded: 0x200 | (mantissa >> 13)))
+        }
+        let halfExponent = exponent - 127 + 15
+        if halfExponent >= 0x1F { return sign | 0x7C00 }
+        if halfExponent <= 0 {
+            // Subnormal result: shift the significand (with its implicit 1) into 10 bits.
+            let shift = 14 - halfExponent
+            guard shift <= 24 else { return sign }
+            let significand = mantissa | 0x80_0000
+            var result = significand >> UInt32(shift)
+            let remainder = significand & ((1 << UInt32(shift)) - 1)
+            let halfway = UInt32(1) << UInt32(shift - 1)
+            if remainder > halfway || (remainder == halfway && result & 1 == 1) { result += 1 }
+            return sign | UInt16(truncatingIfNeeded: result)
+        }
+        var result = (UInt32(halfExponent) << 10) | (mantissa >> 13)
+        let remainder = mantissa & 0x1FFF
+        // A carry out of the mantissa correctly bumps the exponent (up to infinity).
+        if remainder > 0x1000 || (remainder == 0x1000 && result & 1 == 1) { result += 1 }
+        return sign | UInt16(truncatingIfNeeded: result)
+    }
 }

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Ponder
+
+/// `ponder generate`: run a checkpoint on a prompt and print the continuation.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a continuation from a Hugging Face Qwen2/Llama checkpoint.",
+        discussion: """
+        Sampling defaults come from the checkpoint's generation_config.json (greedy when it has \
+        none or do_sample is false); flags override them. --temperature 0 is greedy. Generation \
+        stops at any EOS id of config.json or generation_config.json, or after --max-new-tokens.
+        """)
+
+    @Option(name: .long, help: "Checkpoint directory (config.json + *.safetensors).")
+    var model: String
+
+    @Option(name: .customLong("prompt-tokens"), help: "Prompt as comma-separated token ids, e.g. 1,2,3.")
+    var promptTokens: String?
+
+    @Option(name: .long, help: "Prompt text (needs the tokenizer; not wired yet — use --prompt-tokens).")
+    var prompt: String?
+
+    @Flag(name: .long, help: "Wrap --prompt in the checkpoint's chat template.")
+    var chat = false
+
+    @Option(name: .customLong("max-new-tokens"), help: "Most tokens to generate.")
+    var maxNewTokens = 64
+
+    @Option(name: .long, help: "Sampling temperature; 0 is greedy.")
+    var temperature: Float?
+
+    @Option(name: .customLong("top-k"), help: "Keep only the k most likely tokens.")
+    var topK: Int?
+
+    @Option(name: .customLong("top-p"), help: "Nucleus sampling mass in (0, 1].")
+    var topP: Float?
+
+    @Option(name: .long, help: "Random seed (sampling is reproducible per seed).")
+    var seed: UInt64 = 0
+
+    @Flag(name: .long, help: "Print one JSON object: prompt_tokens, tokens, logprobs, text, stop_reason.")
+    var json = false
+
+    func validate() throws {
+        if prompt != nil {
+            throw ValidationError("--prompt needs the tokenizer, which is not wired into this build yet; pass --prompt-tokens")
+        }
+        if chat { throw ValidationError("--chat applies to --prompt, which is not wired into this build yet") }
+        guard let promptTokens else { throw ValidationError("give the prompt with --prompt-tokens 1,2,3") }
+        _ = try Self.parseTokenList(promptTokens)
+        guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more") }
+        if let temperature, !(temperature >= 0 && temperature.isFinite) {
+            throw ValidationError("--temperature must be a finite number ≥ 0")
+        }
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
+        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
+    }
+
+    /// Parses "1, 2,3" into ids.
+    static func parseTokenList(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var ids: [Int] = []
+        for part in parts {
+            guard let id = Int(part), id >= 0 else {
+                throw ValidationError("--prompt-tokens: \"\(part)\" is not a token id; expected comma-separated integers like 1,2,3")
+            }
+            ids.append(id)
+        }
+        guard !ids.isEmpty else { throw ValidationError("--prompt-tokens is empty") }
+        return ids
+    }
+
+    func run() throws {
+        let tokens = try Self.parseTokenList(promptTokens ?? "")
+        let started = Date()
+        let pretrained = try PretrainedModel.load(directory: model)
+        let loadSeconds = Date().timeIntervalSince(started)
+
+        var sampling = pretrained.defaultSampling
+        if let temperature { sampling.temperature = temperature }
+        if let topK { sampling.topK = topK }
+        if let topP { sampling.topP = topP < 1 ? topP : nil }
+        let options = GenerationOptions(maxNewTokens: maxNewTokens, sampling: sampling,
+                                        stopTokenIds: pretrained.eosTokenIds)
+        var rng = SeededRNG(seed: seed)
+        let generationStart = Date()
+        var firstTokenAt: Date?
+        let streaming = !json
+        let result = try pretrained.model.generate(prompt: tokens, options: options, rng: &rng) { token in
+            if firstTokenAt == nil { firstTokenAt = Date() }
+            if streaming {
+                print(token.index == 0 ? "\(token.id)" : " \(token.id)", terminator: "")
+                fflush(nil)  // all C streams: print writes through stdout's buffer
+            }
+            return .proceed
+        }
+        let finished = Date()
+
+        if json {
+            try printJSON(result)
+        } else {
+            print("")
+            let prefill = (firstTokenAt ?? finished).timeIntervalSince(generationStart)
+            let decodeTokens = max(0, result.tokens.count - 1)
+            let decodeSeconds = finished.timeIntervalSince(firstTokenAt ?? finished)
+            let rate = decodeTokens > 0 && decodeSeconds > 0 ? String(format: "%.1f tok/s", Double(decodeTokens) / decodeSeconds) : "n/a"
+            FileHandle.standardError.write(Data(String(
+                format: "stop: %@ after %d tokens; load %.2f s, prompt %d tokens + first token %.3f s, decode %@\n",
+                result.stopReason.rawValue, result.tokens.count, loadSeconds, tokens.count, prefill, rate).utf8))
+        }
+    }
+
+    /// The JSON report, keys in a fixed order. `text` stays empty until the tokenizer is wired.
+    private func printJSON(_ result: GenerationResult) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        func encoded<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let fields = [
+            "\"prompt_tokens\":" + (try encoded(result.promptTokens)),
+            "\"tokens\":" + (try encoded(result.tokens)),
+            "\"logprobs\":" + (try encoded(result.logprobs)),
+            "\"text\":" + (try encoded("")),
+            "\"stop_reason\":" + (try encoded(result.stopReason.rawValue)),
+        ]
+        print("{" + fields.joined(separator: ",") + "}")
+    }
+}
