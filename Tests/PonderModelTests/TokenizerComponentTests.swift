@@ -115,7 +115,7 @@ final class TokenizerComponentTests: XCTestCase {
         XCTAssertEqual(TokenKey("Ġthe"), TokenKey("Ġ" + "the"))
     }
 
-    private func parse(_ json: String) throws -> JSONValue {
+    private func parse(_ json: String) throws -> TokenizerJSON {
         try Array(json.utf8).withUnsafeBytes { bytes in
             var reader = JSONReader(bytes: bytes, file: "test.json")
             let value = try reader.readValue()

@@ -1,11 +1,11 @@
-/// A `JSONValue` together with the file and the dotted path it came from, so that every typed
+/// A `TokenizerJSON` together with the file and the dotted path it came from, so that every typed
 /// accessor can throw an error naming both (`tokenizer.json: field 'pre_tokenizer.pretokenizers[0].behavior' …`).
 struct JSONNode {
-    let value: JSONValue
+    let value: TokenizerJSON
     let path: String
     let file: String
 
-    init(_ value: JSONValue, path: String, file: String) {
+    init(_ value: TokenizerJSON, path: String, file: String) {
         self.value = value
         self.path = path
         self.file = file

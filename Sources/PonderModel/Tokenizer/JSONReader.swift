@@ -1,13 +1,13 @@
 /// A JSON value, used only for the small irregular parts of tokenizer files (component
 /// configs, added tokens, tokenizer_config.json). The 150k-entry vocabulary and merge list
 /// never go through it: `JSONReader` streams them straight into typed tables (engine-facts A8).
-enum JSONValue: Sendable, Equatable {
+enum TokenizerJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([TokenizerJSON])
+    case object([String: TokenizerJSON])
 }
 
 /// A forward-only JSON reader over UTF-8 bytes. Callers pull exactly the shape they expect
@@ -206,19 +206,19 @@ struct JSONReader {
     }
 
     /// Reads any value as a generic tree.
-    mutating func readValue() throws -> JSONValue {
+    mutating func readValue() throws -> TokenizerJSON {
         try readValue(depth: 0)
     }
 
-    private mutating func readValue(depth: Int) throws -> JSONValue {
+    private mutating func readValue(depth: Int) throws -> TokenizerJSON {
         guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth)") }
         switch try peek() {
         case UInt8(ascii: "{"):
-            var members: [String: JSONValue] = [:]
+            var members: [String: TokenizerJSON] = [:]
             try readObject { reader, key in members[key] = try reader.readValue(depth: depth + 1) }
             return .object(members)
         case UInt8(ascii: "["):
-            var elements: [JSONValue] = []
+            var elements: [TokenizerJSON] = []
             try readArray { reader in elements.append(try reader.readValue(depth: depth + 1)) }
             return .array(elements)
         case UInt8(ascii: "\""):

@@ -50,7 +50,7 @@ struct TokenizerConfig: Equatable {
         return config
     }
 
-    private static func tokenName(_ value: JSONValue?, root: JSONNode, key: String) throws -> TokenName {
+    private static func tokenName(_ value: TokenizerJSON?, root: JSONNode, key: String) throws -> TokenName {
         guard let value else { return .absent }
         if case .null = value { return .null }
         return .content(try JSONNode(value, path: key, file: root.file).tokenContent())

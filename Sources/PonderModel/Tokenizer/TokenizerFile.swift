@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything a tokenizer.json defines, parsed and validated. The vocabulary and merges are
 /// streamed from the bytes straight into typed tables; only the small component objects go
-/// through `JSONValue`.
+/// through `TokenizerJSON`.
 struct TokenizerFile {
     var addedTokens: [AddedToken]
     var normalizer: Normalizer?
@@ -32,12 +32,12 @@ struct TokenizerFile {
     private struct RawModel {
         var vocab: [TokenKey: Int32]?
         var merges: [(String, String)]?
-        var options: [String: JSONValue] = [:]
+        var options: [String: TokenizerJSON] = [:]
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> TokenizerFile {
         var reader = JSONReader(bytes: bytes, file: file)
-        var components: [String: JSONValue] = [:]
+        var components: [String: TokenizerJSON] = [:]
         var model: RawModel?
         try reader.readObject { reader, key in
             if key == "model" {
