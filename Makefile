@@ -25,9 +25,11 @@ build: deps
 test: deps
 	$(SWIFT) test --disable-swift-testing
 
-## Ponder's main job on a committed fixture checkpoint.
+## Ponder's main job on a committed fixture checkpoint (random weights: the text is noise,
+## the point is the whole path from tokenizer to sampled tokens).
 demo: build
-	$(PONDER) --help
+	$(PONDER) inspect $(DEMO_MODEL)
+	$(PONDER) generate --model $(DEMO_MODEL) --prompt "Ponder: sample more, or search?" --max-new-tokens 32 --temperature 0.8 --seed 1
 
 clean:
 	rm -rf .build

@@ -19,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("prompt-tokens"), help: "Prompt as comma-separated token ids, e.g. 1,2,3.")
     var promptTokens: String?
 
-    @Option(name: .long, help: "Prompt text (needs the tokenizer; not wired yet — use --prompt-tokens).")
+    @Option(name: .long, help: "Prompt text, encoded with the checkpoint's tokenizer.")
     var prompt: String?
 
     @Flag(name: .long, help: "Wrap --prompt in the checkpoint's chat template.")
@@ -44,12 +44,14 @@ struct GenerateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if prompt != nil {
-            throw ValidationError("--prompt needs the tokenizer, which is not wired into this build yet; pass --prompt-tokens")
+        switch (prompt, promptTokens) {
+        case (nil, nil): throw ValidationError("give the prompt with --prompt TEXT or --prompt-tokens 1,2,3")
+        case (.some, .some): throw ValidationError("give either --prompt or --prompt-tokens, not both")
+        case (nil, let tokens?):
+            if chat { throw ValidationError("--chat renders --prompt TEXT through the chat template; it does not apply to --prompt-tokens") }
+            _ = try Self.parseTokenList(tokens)
+        case (.some, nil): break
         }
-        if chat { throw ValidationError("--chat applies to --prompt, which is not wired into this build yet") }
-        guard let promptTokens else { throw ValidationError("give the prompt with --prompt-tokens 1,2,3") }
-        _ = try Self.parseTokenList(promptTokens)
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more") }
         if let temperature, !(temperature >= 0 && temperature.isFinite) {
             throw ValidationError("--temperature must be a finite number ≥ 0")
@@ -74,10 +76,19 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tokens = try Self.parseTokenList(promptTokens ?? "")
         let started = Date()
         let pretrained = try PretrainedModel.load(directory: model)
         let loadSeconds = Date().timeIntervalSince(started)
+        let tokens: [Int]
+        if let prompt {
+            tokens = try pretrained.encodePrompt(prompt, chat: chat)
+        } else {
+            tokens = try Self.parseTokenList(promptTokens ?? "")
+        }
+        // Text streams through a byte-buffered detokenizer so CJK and emoji never split; a
+        // checkpoint without a tokenizer streams ids instead.
+        var detokenizer = pretrained.tokenizer.map { StreamingDetokenizer(tokenizer: $0, skipSpecialTokens: true) }
+        var streamError: Error?
 
         var sampling = pretrained.defaultSampling
         if let temperature { sampling.temperature = temperature }
@@ -92,15 +103,28 @@ struct GenerateCommand: ParsableCommand {
         let result = try pretrained.model.generate(prompt: tokens, options: options, rng: &rng) { token in
             if firstTokenAt == nil { firstTokenAt = Date() }
             if streaming {
-                print(token.index == 0 ? "\(token.id)" : " \(token.id)", terminator: "")
+                if detokenizer != nil {
+                    do {
+                        let piece = try detokenizer?.append(token.id) ?? ""
+                        print(piece, terminator: "")
+                    } catch {
+                        streamError = error
+                        return .stop(.maxTokens)  // the error is thrown below; the reason is never shown
+                    }
+                } else {
+                    print(token.index == 0 ? "\(token.id)" : " \(token.id)", terminator: "")
+                }
                 fflush(nil)  // all C streams: print writes through stdout's buffer
             }
             return .proceed
         }
         let finished = Date()
+        if let streamError { throw streamError }
+        if streaming, let rest = detokenizer?.flush() { print(rest, terminator: "") }
 
         if json {
-            try printJSON(result)
+            let text = try pretrained.tokenizer?.decode(result.tokens, skipSpecialTokens: true) ?? ""
+            try printJSON(result, text: text)
         } else {
             print("")
             let prefill = (firstTokenAt ?? finished).timeIntervalSince(generationStart)
@@ -113,8 +137,9 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
-    /// The JSON report, keys in a fixed order. `text` stays empty until the tokenizer is wired.
-    private func printJSON(_ result: GenerationResult) throws {
+    /// The JSON report, keys in a fixed order. `text` is the decoded continuation without
+    /// special tokens (empty for a checkpoint without a tokenizer).
+    private func printJSON(_ result: GenerationResult, text: String) throws {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         func encoded<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -122,7 +147,7 @@ struct GenerateCommand: ParsableCommand {
             "\"prompt_tokens\":" + (try encoded(result.promptTokens)),
             "\"tokens\":" + (try encoded(result.tokens)),
             "\"logprobs\":" + (try encoded(result.logprobs)),
-            "\"text\":" + (try encoded("")),
+            "\"text\":" + (try encoded(text)),
             "\"stop_reason\":" + (try encoded(result.stopReason.rawValue)),
         ]
         print("{" + fields.joined(separator: ",") + "}")

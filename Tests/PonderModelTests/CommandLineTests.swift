@@ -68,8 +68,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["tokens"] as? [Int], Array(expected.greedy.tokens.prefix(8)))
         let logprobs = try XCTUnwrap(object["logprobs"] as? [Double]).map(Float.init)
         XCTAssertLessThan(maxAbsDifference(logprobs, expected.greedy.logprobs.prefix(8)), 1e-4)
-        XCTAssertEqual(object["text"] as? String, "")
+        let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: Fixtures.modelPath("qwen2-gqa-bias")))
+        XCTAssertEqual(object["text"] as? String,
+                       try tokenizer.decode(Array(expected.greedy.tokens.prefix(8)), skipSpecialTokens: true))
         XCTAssertEqual(object["stop_reason"] as? String, "max_tokens")
+    }
+
+    func testTextPromptsAreEncodedWithTheCheckpointsTokenizerAndChatTemplate() throws {
+        let model = Fixtures.modelPath("qwen2-gqa-bias")
+        let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: model))
+        func promptTokens(_ extra: [String]) throws -> [Int] {
+            let outcome = try ponder(["generate", "--model", model, "--max-new-tokens", "2", "--temperature", "0", "--json"] + extra)
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap(object["prompt_tokens"] as? [Int])
+        }
+        XCTAssertEqual(try promptTokens(["--prompt", "Hello world"]), try tokenizer.encode("Hello world"))
+        let rendered = "<|im_start|>user\nHello world<|im_end|>\n<|im_start|>assistant\n"
+        XCTAssertEqual(try promptTokens(["--prompt", "Hello world", "--chat"]),
+                       try tokenizer.encode(rendered, addSpecialTokens: false))
     }
 
     func testSeededSamplingIsReproducibleAcrossRuns() throws {
@@ -141,7 +158,12 @@ final class CommandLineTests: XCTestCase {
 
     func testBadFlags() throws {
         let model = Fixtures.modelPath("qwen2-gqa-bias")
-        try assertFails(["generate", "--model", model, "--prompt", "hello"], mentioning: ["not wired"], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt", "hello", "--prompt-tokens", "1"],
+                        mentioning: ["not both"], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--chat"], mentioning: ["--chat"], status: 64)
+        let bare = try copyOfFixture("qwen2-gqa-bias")
+        try FileManager.default.removeItem(atPath: bare + "/tokenizer.json")
+        try assertFails(["generate", "--model", bare, "--prompt", "hello"], mentioning: ["no tokenizer.json", bare])
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1,two"], mentioning: ["\"two\""], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--top-p", "1.5"], mentioning: ["--top-p"], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "999"], mentioning: ["token id 999"])

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A Hugging Face checkpoint directory loaded for inference: `config.json`, the safetensors
-/// weights, and `generation_config.json` when present.
+/// weights, and — when present — `generation_config.json`, the tokenizer (`tokenizer.json`
+/// with `tokenizer_config.json`) and the chat template.
 public struct PretrainedModel: Sendable {
     /// The directory it was loaded from.
     public let directory: String
@@ -9,15 +10,22 @@ public struct PretrainedModel: Sendable {
     public let model: TransformerModel
     /// `generation_config.json`, if the directory has one.
     public let generationConfig: GenerationConfig?
+    /// The tokenizer, when the directory has a `tokenizer.json`.
+    public let tokenizer: Tokenizer?
+    /// The chat template from `tokenizer_config.json` (or `chat_template.jinja`), if any.
+    public let chatTemplate: ChatTemplate?
+    /// BOS/EOS strings from `tokenizer_config.json`, which chat templates print.
+    public let specialStrings: TokenizerSpecialStrings
 
     /// The model configuration.
     public var config: ModelConfig { model.config }
 
     /// Token ids that end generation: the union of config.json's and generation_config.json's
     /// EOS ids (the files disagree for some checkpoints; missing one means never stopping).
-    /// Callers add the tokenizer's EOS ids once a tokenizer is loaded.
+    /// The tokenizer's EOS ids join them (mlx-vlm PR #309/#2112 fixed exactly this bug).
     public var eosTokenIds: Set<Int> {
         Set(config.eosTokenId.ids).union(generationConfig?.eosTokenId?.ids ?? [])
+            .union(tokenizer?.eosTokenIds ?? [])
     }
 
     /// The BOS id to prepend: generation_config.json's when it has one (R1-Distill-Qwen's
@@ -31,16 +39,24 @@ public struct PretrainedModel: Sendable {
         generationConfig?.samplingParameters ?? SamplingParameters(temperature: 0)
     }
 
-    /// Loads a checkpoint directory. `validVocabularySize` (the tokenizer's size) masks padded
-    /// logit rows; it defaults to the config's `vocab_size`.
+    /// Loads a checkpoint directory. `validVocabularySize` masks padded logit rows (config
+    /// `vocab_size` can exceed the tokenizer); it defaults to the tokenizer's size when the
+    /// directory has a tokenizer, else to the config's `vocab_size`.
     public static func load(directory: String, validVocabularySize: Int? = nil,
                             backend: any ComputeBackend = CPUBackend()) throws -> PretrainedModel {
         try requireDirectory(directory)
-        let model = try TransformerModel.load(directory: directory, validVocabularySize: validVocabularySize,
+        let url = URL(fileURLWithPath: directory)
+        let hasTokenizer = FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path)
+        let tokenizer = hasTokenizer ? try Tokenizer.load(directory: url) : nil
+        let model = try TransformerModel.load(directory: directory,
+                                              validVocabularySize: validVocabularySize ?? tokenizer?.count,
                                               backend: backend)
         let generationConfig = try GenerationConfig.loadIfPresent(
             path: (directory as NSString).appendingPathComponent("generation_config.json"))
-        return PretrainedModel(directory: directory, model: model, generationConfig: generationConfig)
+        let specialStrings = try TokenizerSpecialStrings.load(directory: url)
+        return PretrainedModel(directory: directory, model: model, generationConfig: generationConfig,
+                               tokenizer: tokenizer, chatTemplate: try ChatTemplate.load(directory: url),
+                               specialStrings: specialStrings)
     }
 
     /// Throws `ModelError.notADirectory` unless `path` is an existing directory.
