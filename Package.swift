@@ -23,12 +23,19 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "openblas",
                        providers: [.apt(["libgsl-dev"])]),
         .target(name: "PonderModel", dependencies: ["CBLAS"]),
-        .target(name: "Ponder", dependencies: ["PonderModel"]),
+        .target(name: "PonderSearch", dependencies: ["PonderModel"]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderSearch"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Library examples: a user-written strategy registered by name, and budget curves.
+        .executableTarget(name: "ponder-example-self-consistency", dependencies: ["Ponder"],
+                          path: "Examples/SelfConsistency"),
+        .executableTarget(name: "ponder-example-budget-curves", dependencies: ["Ponder"],
+                          path: "Examples/BudgetCurves"),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
+        .testTarget(name: "PonderSearchTests", dependencies: ["PonderSearch"]),
     ],
     swiftLanguageModes: [.v6]
 )

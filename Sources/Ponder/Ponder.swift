@@ -1,2 +1,3 @@
 // The umbrella module: `import Ponder` brings in every layer a library user needs.
 @_exported import PonderModel
+@_exported import PonderSearch
