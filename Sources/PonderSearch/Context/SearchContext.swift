@@ -40,7 +40,9 @@ public final class SearchContext {
     ///   - policy: the model (shared across searches; the context wraps it with its own ledger).
     ///   - valueFunction: the value head, if any; its input width must equal `policy.hiddenSize`.
     ///   - budget: the cap (FLOPs by default).
-    ///   - seed: the trial's seed; the same seed replays the same search.
+    ///   - seed: the trial's seed; the same seed replays the same search. Derive it per
+    ///     (problem, strategy, seed) trial (`SeededRNG.derived(seed:_:)`): contexts that share a
+    ///     seed share their token draws, which correlates results across problems.
     ///   - mode: whether the checker may be used during search.
     ///   - sampling: default sampling parameters.
     ///   - task: step splitter, answer extractor and checker.

@@ -45,8 +45,11 @@ public struct BestOfN: SearchStrategy {
         let wave = batch > 0 ? batch : n
         var candidates: [ScoredCandidate] = []
         var drawn = 0
+        var planner = WavePlanner()
         while drawn < n, !context.isExhausted {
-            let lanes = try context.generate([GenerationRequest(root, lanes: min(wave, n - drawn))], until: .completion)
+            let count = planner.begin(min(wave, n - drawn), from: root, in: context)
+            let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
+            defer { planner.end(in: context) }
             drawn += lanes.count
             let started = lanes.filter { !$0.tokens.isEmpty }
             if started.isEmpty { break }

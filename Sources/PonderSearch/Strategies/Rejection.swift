@@ -63,9 +63,11 @@ public struct Rejection: SearchStrategy {
         let root = try context.policy.start(prompt: problem.prompt)
         var candidates: [ScoredCandidate] = []
         var drawn = 0, judged = 0, accepted = 0
+        var planner = WavePlanner()
         while drawn < maxSamples, accepted < acceptedTarget, !context.isExhausted {
-            let lanes = try context.generate([GenerationRequest(root, lanes: min(batch, maxSamples - drawn))],
-                                             until: .completion)
+            let count = planner.begin(min(batch, maxSamples - drawn), from: root, in: context)
+            let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
+            defer { planner.end(in: context) }
             drawn += lanes.count
             let started = lanes.filter { !$0.tokens.isEmpty }
             if started.isEmpty { break }

@@ -5,13 +5,17 @@ import PonderModel
 /// behaviour. Each completion is three reasoning steps ("mul 7\n") and a final step
 /// ("Answer: 28<eos>").
 ///
-/// Each reasoning node offers a few operations; exactly one is "good", and only one of its
-/// operands keeps the path good. The final answer depends on how many steps were good:
-/// P(correct) = 0.05 + 0.9·(good/steps)^1.5, and the wrong mass goes mostly (60 %) to one
-/// *decoy* answer. A problem's difficulty lowers the policy's probability of the good
-/// operation from 0.85 to 0.1, so on hard problems the decoy is the most likely answer:
-/// greedy decoding and majority vote fail there, while a value function can still find the
-/// good path. That separates the strategies the way real reasoning tasks do.
+/// Each reasoning node offers three operations, two of them "good" (there is more than one way
+/// to solve a problem); a good operation stays good only with its first operand. The final
+/// answer depends on the fraction q of good steps: P(correct) = 0.05 + 0.9·q², and each leaf
+/// sends 60 % of its wrong mass to its own decoy among three wrong answers. A problem's
+/// difficulty h ∈ [0, 1) sets the good operations' total probability to 0.85 − 0.7·h, split
+/// at random between them, so the single most likely operation is often a bad one.
+///
+/// The result mirrors real reasoning tasks (exact figures over problems are in the tests):
+/// sampling (pass@1 ≈ 0.3) < greedy (≈ 0.4) < majority vote (≈ 0.5), because errors scatter
+/// over many answers while correct paths agree; a value function can find the good path even
+/// when it is unlikely.
 public struct TabularToy {
     /// Shape of the generated problems.
     public struct Configuration: Sendable, Equatable {
@@ -63,19 +67,20 @@ public struct TabularToy {
         for k in 0..<count {
             var rng = SeededRNG.derived(seed: seed, UInt64(k))
             let difficulty = rng.nextDouble()
-            let pGoodOp = 0.85 - 0.75 * difficulty
+            let goodMass = 0.85 - 0.7 * difficulty
             var values = Array(10...99)
             rng.shuffle(&values)
-            let answerTokens = values.prefix(4).map { builder.token(" \($0)") }   // correct, decoy, 2 others
+            let answerTokens = values.prefix(4).map { builder.token(" \($0)") }   // correct, then 3 wrong
             let numbers = (0..<3).map { _ in rng.nextInt(in: 1...9) }
             var tree = TabularTree()
             func grow(_ node: Int, depth: Int, good: Int) {
                 if depth == configuration.steps {
                     let mark = tree.addChild(of: node, token: answerMark, probability: 1)
                     let q = Double(good) / Double(max(1, configuration.steps))
-                    let pCorrect = 0.05 + 0.9 * q * q.squareRoot()
-                    let wrong = 1 - pCorrect
-                    for (token, p) in zip(answerTokens, [pCorrect, 0.6 * wrong, 0.2 * wrong, 0.2 * wrong]) {
+                    let pCorrect = 0.05 + 0.9 * q * q
+                    let decoy = 1 + rng.nextInt(below: 3)
+                    for (i, token) in answerTokens.enumerated() {
+                        let p = i == 0 ? pCorrect : (1 - pCorrect) * (i == decoy ? 0.6 : 0.2)
                         let leaf = tree.addChild(of: mark, token: token, probability: p)
                         tree.addChild(of: leaf, token: eos, probability: 1)
                     }
@@ -84,17 +89,21 @@ public struct TabularToy {
                 var choice = ops
                 rng.shuffle(&choice)
                 let offered = Array(choice.prefix(min(4, max(1, configuration.branching))))
-                let goodIndex = rng.nextInt(below: offered.count)
-                let badWeights = offered.indices.map { _ in rng.nextGamma(shape: 1) + 0.05 }
-                let badTotal = offered.indices.filter { $0 != goodIndex }.reduce(0) { $0 + badWeights[$1] }
+                var order = Array(offered.indices)
+                rng.shuffle(&order)
+                let goods = Set(order.prefix(offered.count >= 3 ? 2 : 1))
+                let weights = offered.indices.map { _ in rng.nextGamma(shape: 1) + 0.1 }
+                let goodTotal = goods.reduce(0) { $0 + weights[$1] }
+                let badTotal = offered.indices.filter { !goods.contains($0) }.reduce(0) { $0 + weights[$1] }
                 for (i, op) in offered.enumerated() {
-                    let isGood = i == goodIndex
-                    let pOp = offered.count == 1 ? 1 : (isGood ? pGoodOp : (1 - pGoodOp) * badWeights[i] / badTotal)
+                    let isGood = goods.contains(i)
+                    let pOp = badTotal == 0 ? weights[i] / goodTotal
+                        : (isGood ? goodMass * weights[i] / goodTotal : (1 - goodMass) * weights[i] / badTotal)
                     let opNode = tree.addChild(of: node, token: op, probability: pOp)
                     var operands = digits
                     rng.shuffle(&operands)
                     let choices = isGood ? 2 : 1 + rng.nextInt(below: 2)
-                    let pFirst = choices == 1 ? 1 : 0.6 + 0.3 * rng.nextDouble()
+                    let pFirst = choices == 1 ? 1 : 0.7 + 0.25 * rng.nextDouble()
                     for j in 0..<choices {
                         let digitNode = tree.addChild(of: opNode, token: operands[j],
                                                       probability: j == 0 ? pFirst : 1 - pFirst)
