@@ -9,12 +9,13 @@ enum Fixture {
         try TabularToy.make(problems: problems, seed: seed)
     }
 
-    /// A context for problem `k` of `toy`.
+    /// A context for problem `k` of `toy` (the trial seed mixes `seed` with `k`, as the lab does).
     static func context(_ toy: TabularToy, _ k: Int, budget: Budget = .unlimited, seed: UInt64 = 1,
                         value: (any ValueFunction)? = TabularPolicy.perfectValueHead,
                         mode: EvaluationMode = .verifierHidden, checker: (any AnswerChecker)? = nil,
                         temperature: Float = 1) throws -> SearchContext {
-        try SearchContext(policy: toy.policy, valueFunction: value, budget: budget, seed: seed, mode: mode,
+        var trial = SeededRNG.derived(seed: seed, UInt64(k))
+        return try SearchContext(policy: toy.policy, valueFunction: value, budget: budget, seed: trial.next(), mode: mode,
                           sampling: SamplingParameters(temperature: temperature),
                           task: toy.hooks(for: k, checker: checker))
     }
@@ -25,14 +26,15 @@ enum Fixture {
     }
 
     /// A two-problem hand-built policy. Problem 0 ("vote"): answer 7 (correct) comes from two
-    /// paths of weight 0.2 each (0.4 total), answer 9 from one path of 0.35, answer 5 from 0.25.
+    /// paths of 0.25 each (0.5 total), answer 9 from one path of 0.3 (the greedy path), answer
+    /// 5 from 0.2. Problem 1 ("stop") holds the stop string "END" in its only completion.
     static func handBuilt(promptLength: Int = 8, stopStrings: [String] = []) throws -> TabularPolicy {
         var b = TabularPolicyBuilder()
         b.addProblem(prompt: "vote", correctAnswer: "7", completions: [
-            (["a", "\n", "Answer: 7", "<eos>"], 0.2),
-            (["b", "\n", "Answer: 7", "<eos>"], 0.2),
-            (["c", "\n", "Answer: 9", "<eos>"], 0.35),
-            (["d", "\n", "Answer: 5", "<eos>"], 0.25),
+            (["a", "\n", "Answer: 7", "<eos>"], 0.25),
+            (["b", "\n", "Answer: 7", "<eos>"], 0.25),
+            (["c", "\n", "Answer: 9", "<eos>"], 0.3),
+            (["d", "\n", "Answer: 5", "<eos>"], 0.2),
         ])
         b.addProblem(prompt: "stop", correctAnswer: "1", completions: [
             (["x", "y", "END", "z", "<eos>"], 1),

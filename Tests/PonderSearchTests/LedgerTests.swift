@@ -30,6 +30,9 @@ final class LedgerTests: XCTestCase {
         XCTAssertEqual(ComputeLedger.total([a, b, .zero]), sum)
         let decoded = try JSONDecoder().decode(ComputeLedger.self, from: JSONEncoder().encode(sum))
         XCTAssertEqual(decoded, sum)
+        for budget in [Budget.unlimited, .flops(2e12), .tokens(100), .samples(8)] {
+            XCTAssertEqual(try JSONDecoder().decode(Budget.self, from: JSONEncoder().encode(budget)), budget)
+        }
     }
 
     func testGreedyCostsExactlyItsTokens() throws {

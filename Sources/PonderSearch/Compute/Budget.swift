@@ -61,7 +61,23 @@ public struct Budget: Codable, Sendable, Equatable, CustomStringConvertible {
         used(ledger) + used(cost) <= limit
     }
 
-    /// The budget's "used" figure from a ledger, spelled out for reports.
+    private enum CodingKeys: String, CodingKey { case unit, limit }
+
+    /// Decodes `{"unit": "flops", "limit": 1e12}`; a missing or null limit means no cap.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        unit = try c.decode(Unit.self, forKey: .unit)
+        limit = try c.decodeIfPresent(Double.self, forKey: .limit) ?? .infinity
+    }
+
+    /// Encodes the limit as `null` when there is no cap (JSON has no infinity).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(unit, forKey: .unit)
+        if limit.isFinite { try c.encode(limit, forKey: .limit) } else { try c.encodeNil(forKey: .limit) }
+    }
+
+    /// The budget, spelled out for reports.
     public var description: String {
         limit.isInfinite ? "unlimited" : "\(unit.rawValue) ≤ \(unit == .flops ? formatFLOPs(limit) : String(Int(limit)))"
     }

@@ -55,8 +55,10 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
     /// Leaf evaluation and the rollout weight λ for `mix`.
     public var leaf = LeafEvaluation.value
     public var lambda = 0.5
-    /// Pending visits a selected path counts, each at value 0, until its evaluation returns.
-    public var virtualLoss = 1
+    /// Pending visits a selected path counts, each at value 0, until its evaluation returns
+    /// (3, as AlphaGo's n_vl: one pending visit is often too weak to turn PUCT away from a
+    /// leaf that is already claimed by the batch).
+    public var virtualLoss = 3
     /// Keep the committed child's subtree (true) or rebuild it from scratch (false).
     public var reuse = true
     /// How the final answer is chosen.
@@ -84,7 +86,7 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
             .double("dirichlet_weight", 0...1, default: 0, "root noise weight (0: off)"),
             .choice("leaf", LeafEvaluation.allCases.map(\.rawValue), default: "value", "value | rollout | mix"),
             .double("lambda", 0...1, default: 0.5, "rollout weight for leaf = mix"),
-            .int("virtual_loss", 0...1024, default: 1, "virtual visits per pending path"),
+            .int("virtual_loss", 0...1024, default: 3, "virtual visits per pending path"),
             .bool("reuse", default: true, "keep the committed child's subtree"),
             .choice("final", FinalAnswerRule.allCases.map(\.rawValue), default: "path", "path | best-value | vote"),
             .choice("root", RootSelection.allCases.map(\.rawValue), default: "visits", "visits | gumbel"),
