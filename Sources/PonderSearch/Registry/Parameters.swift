@@ -2,9 +2,13 @@ import Foundation
 
 /// A strategy parameter as it arrives from a config (YAML scalar, CLI flag, JSON).
 public enum ParameterValue: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// `true` / `false`.
     case bool(Bool)
+    /// An integer (also accepted where a real number is declared).
     case int(Int)
+    /// A real number.
     case double(Double)
+    /// A string (choices are strings).
     case string(String)
 
     public var description: String {
@@ -16,6 +20,7 @@ public enum ParameterValue: Sendable, Equatable, Hashable, Codable, CustomString
         }
     }
 
+    /// Decodes a JSON/YAML scalar: booleans, then integers, then reals, then strings.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -24,6 +29,7 @@ public enum ParameterValue: Sendable, Equatable, Hashable, Codable, CustomString
         else { self = .string(try c.decode(String.self)) }
     }
 
+    /// Encodes as the bare scalar.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -39,9 +45,13 @@ public enum ParameterValue: Sendable, Equatable, Hashable, Codable, CustomString
 public struct ParameterSpec: Sendable, Equatable {
     /// What values a parameter accepts.
     public enum Kind: Sendable, Equatable {
+        /// An integer in the range.
         case int(ClosedRange<Int>)
+        /// A finite real in the range.
         case double(ClosedRange<Double>)
+        /// A boolean.
         case bool
+        /// One of the listed strings.
         case choice([String])
     }
 

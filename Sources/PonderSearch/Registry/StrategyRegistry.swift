@@ -50,10 +50,15 @@ public struct StrategyDescriptor: Sendable {
 /// Errors in naming strategies and their parameters. Messages name the strategy and the
 /// parameter and list what is allowed.
 public enum RegistryError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// No strategy is registered under the name.
     case unknownStrategy(name: String, known: [String])
+    /// A second strategy under a taken name.
     case duplicateStrategy(name: String)
+    /// A config gives a parameter the strategy does not declare.
     case unknownParameter(strategy: String, parameter: String, known: [String])
+    /// A value of the wrong type or out of range.
     case invalidValue(strategy: String, parameter: String, value: ParameterValue, allowed: String)
+    /// A factory read a parameter its descriptor does not declare (a bug in the strategy).
     case undeclaredParameter(strategy: String, parameter: String)
 
     public var description: String {

@@ -11,8 +11,9 @@ public struct SearchTreeNode: Codable, Sendable, Equatable {
     public var children: [Int]
     /// The action's text (empty for the root).
     public var text: String
-    /// The action's tokens as a half-open span of completion positions, `[start, end)`.
+    /// Completion position of the action's first token.
     public var tokenStart: Int
+    /// Completion position after the action's last token (the span is `[tokenStart, tokenEnd)`).
     public var tokenEnd: Int
     /// The policy's prior for this action among its siblings.
     public var prior: Double

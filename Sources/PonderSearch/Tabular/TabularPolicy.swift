@@ -3,10 +3,15 @@ import PonderModel
 
 /// Errors in building or driving a tabular policy.
 public enum TabularPolicyError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// No problem has this prompt.
     case unknownPrompt(String)
+    /// A token that the tree does not allow at this node.
     case tokenOutsideTree(problem: Int, node: Int, token: Int)
+    /// Candidates or a hidden state were read before the prompt was computed.
     case notReady(SequenceID)
+    /// A released or foreign handle.
     case unknownSequence(SequenceID)
+    /// Probabilities that do not sum to one, or a leaf not reached by EOS.
     case badTree(problem: Int, message: String)
 
     public var description: String {
@@ -43,8 +48,11 @@ public final class TabularPolicy: Policy {
     public let padToken: Int
     /// Prompt length in tokens (the problem token plus padding).
     public let promptLength: Int
+    /// The architecture the policy pretends to be (Qwen2.5-0.5B's shape unless built otherwise).
     public let flopModel: FlopModel
+    /// EOS, step delimiters, stop strings and length cap given at build time.
     public let defaultStopConditions: StopConditions
+    /// `[logit P(success), z₁, z₂, depth]`.
     public let hiddenSize = 4
 
     private let problemTokens: [Int]

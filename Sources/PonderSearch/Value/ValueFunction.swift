@@ -16,9 +16,13 @@ public protocol ValueFunction: Sendable {
 
 /// Errors in building or loading a value head. Messages name the tensor and the expected shape.
 public enum ValueHeadError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// The file lacks a tensor the head needs.
     case missingTensor(name: String, available: [String])
+    /// A tensor has the wrong shape.
     case badShape(name: String, expected: String, got: [Int])
+    /// A tensor's value count does not match its shape.
     case badData(name: String, shape: [Int], count: Int)
+    /// A hidden vector of the wrong width.
     case inputWidth(expected: Int, got: Int)
 
     public var description: String {
@@ -40,8 +44,9 @@ public enum ValueHeadError: Error, Equatable, CustomStringConvertible, Localized
 
 /// A linear head, σ(w·h + b): TRL's `ValueHead` (`v_head.summary`, an `nn.Linear(hidden, 1)`).
 public struct LinearValueHead: ValueFunction, Equatable {
-    /// TRL's tensor names.
+    /// TRL's name for the weight, `[1, hidden]`.
     public static let weightName = "v_head.summary.weight"
+    /// TRL's name for the bias, `[1]`.
     public static let biasName = "v_head.summary.bias"
 
     /// `[hidden]` (stored as `[1, hidden]` in the file).
@@ -87,20 +92,31 @@ public struct LinearValueHead: ValueFunction, Equatable {
 
 /// A two-layer head, σ(w₂·act(W₁h + b₁) + b₂), for when a linear probe underfits.
 public struct MLPValueHead: ValueFunction, Equatable {
-    /// The hidden layer's nonlinearity.
-    public enum Activation: String, Codable, Sendable, CaseIterable { case relu, tanh, gelu }
+    /// The hidden layer's nonlinearity (not stored in the file: give the one used in training).
+    public enum Activation: String, Codable, Sendable, CaseIterable {
+        /// max(0, x).
+        case relu
+        /// tanh(x).
+        case tanh
+        /// GELU, tanh approximation.
+        case gelu
+    }
 
     /// Tensor names (an `nn.Sequential(Linear, act, Linear)` saved under `v_head.mlp`).
     public static let names = (w1: "v_head.mlp.0.weight", b1: "v_head.mlp.0.bias",
                                w2: "v_head.mlp.2.weight", b2: "v_head.mlp.2.bias")
 
-    /// `[width, input]`, row-major.
+    /// First layer weight `[width, input]`, row-major.
     public let w1: [Float]
+    /// First layer bias `[width]`.
     public let b1: [Float]
-    /// `[width]`.
+    /// Output weight `[width]`.
     public let w2: [Float]
+    /// Output bias.
     public let b2: Float
+    /// Width of the input vectors.
     public let inputSize: Int
+    /// The hidden nonlinearity.
     public let activation: Activation
 
     /// A head from its weights; `w1` is `[b1.count, inputSize]` row-major and `w2` has `b1.count` entries.

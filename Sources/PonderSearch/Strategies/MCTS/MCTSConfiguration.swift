@@ -46,14 +46,17 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
     /// Most children per node; above `width`, a node is widened by `width` more children once
     /// its visits reach the square of its child count (progressive widening, exponent ½).
     public var expansionCap = 4
-    /// PUCT exploration: c(s) = c_init + log((N(s) + c_base + 1) / c_base).
+    /// PUCT exploration c(s) = c_init + log((N(s) + c_base + 1) / c_base): the constant part.
     public var cInit = 1.25
+    /// PUCT exploration: the visit scale at which exploration starts to grow (AlphaZero's 19652).
     public var cBase = 19_652.0
-    /// Dirichlet root noise (visits root selection only); weight 0 turns it off.
+    /// Dirichlet root noise concentration α (visits root selection only).
     public var dirichletAlpha = 0.3
+    /// Weight of the Dirichlet noise in root priors; 0 turns it off.
     public var dirichletWeight = 0.0
-    /// Leaf evaluation and the rollout weight λ for `mix`.
+    /// How new nodes are evaluated.
     public var leaf = LeafEvaluation.value
+    /// The rollout weight λ for `leaf = mix`.
     public var lambda = 0.5
     /// Pending visits a selected path counts, each at value 0, until its evaluation returns
     /// (3, as AlphaGo's n_vl: one pending visit is often too weak to turn PUCT away from a
