@@ -1,3 +1,5 @@
+import Foundation
+
 /// A cap on what one search may spend, in one ledger unit.
 ///
 /// FLOPs are the default unit because they put token-level and step-level search, short and
@@ -79,9 +81,12 @@ public struct Budget: Codable, Sendable, Equatable, CustomStringConvertible {
 
     /// The budget, spelled out for reports.
     public var description: String {
-        limit.isInfinite ? "unlimited" : "\(unit.rawValue) ≤ \(unit == .flops ? formatFLOPs(limit) : String(Int(limit)))"
+        limit.isInfinite ? "unlimited" : "\(unit.rawValue) ≤ \(unit == .flops ? formatFLOPs(limit) : formatCount(limit))"
     }
 }
+
+/// A count held as a Double, printed without a fraction (and without trapping on huge values).
+func formatCount(_ value: Double) -> String { String(format: "%.0f", value) }
 
 /// How a search ended against its budget, reported with every `SearchResult`.
 public struct BudgetReport: Codable, Sendable, Equatable {

@@ -88,7 +88,7 @@ public final class SearchContext {
     public var remainingSamples: Int? {
         guard budget.unit == .samples else { return nil }
         let left = budget.remaining(ledger)
-        return left.isInfinite ? Int.max : Int(left)
+        return left >= Double(Int.max) ? Int.max : Int(left)
     }
 
     /// The answer in `completion`, by the task's extractor.

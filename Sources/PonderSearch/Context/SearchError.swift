@@ -25,8 +25,8 @@ public enum SearchError: Error, Equatable, CustomStringConvertible, LocalizedErr
     public var description: String {
         switch self {
         case let .budgetExhausted(used, limit, unit):
-            let u = unit == .flops ? formatFLOPs(used) : String(Int(used))
-            let l = unit == .flops ? formatFLOPs(limit) : String(Int(limit))
+            let u = unit == .flops ? formatFLOPs(used) : formatCount(used)
+            let l = unit == .flops ? formatFLOPs(limit) : formatCount(limit)
             return "the \(unit.rawValue) budget is spent (\(u) used of \(l)); a strategy asked for "
                 + "another forward or value call after `context.isExhausted` became true — check it "
                 + "before generating or scoring"

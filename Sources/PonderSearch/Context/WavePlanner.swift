@@ -26,7 +26,7 @@ public struct WavePlanner: Sendable, Equatable {
         if wanted > 1, budget.limit.isFinite {
             let remaining = budget.remaining(context.ledger) - parentCost
             if let cost = costPerLane, cost > 0 {
-                count = max(1, min(wanted, Int(remaining / cost)))
+                count = max(1, Int(min(Double(wanted), max(0, remaining / cost))))
             } else if Double(wanted) * worstCaseLaneCost(from: parent, in: context) > remaining {
                 count = 1
             }
