@@ -27,22 +27,31 @@ let package = Package(
         .target(name: "PonderModel", dependencies: ["CBLAS"]),
         // Problems, prompts, verifiers and rewards. Depends on PonderModel only for SeededRNG.
         .target(name: "PonderTasks", dependencies: ["PonderModel"]),
+        // The decoding layer: Policy, ComputeLedger, Budget, strategies. Sees the model only
+        // through Policy; takes the task's pieces as hooks, so it does not import PonderTasks.
+        .target(name: "PonderSearch", dependencies: ["PonderModel"]),
         .target(name: "PonderLab", dependencies: [
             "PonderModel", "CGSL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderLab"]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderSearch", "PonderLab"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Library examples: a user-written strategy registered by name, and budget curves.
+        .executableTarget(name: "ponder-example-self-consistency", dependencies: ["Ponder"],
+                          path: "Examples/SelfConsistency"),
+        .executableTarget(name: "ponder-example-budget-curves", dependencies: ["Ponder"],
+                          path: "Examples/BudgetCurves"),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),
         .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "ponder-lab-crash-writer"]),
+        .testTarget(name: "PonderSearchTests", dependencies: ["PonderSearch"]),
     ],
     swiftLanguageModes: [.v6]
 )

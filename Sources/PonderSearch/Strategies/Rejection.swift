@@ -1,0 +1,102 @@
+import PonderModel
+
+/// Rejection sampling: draw samples until enough are accepted — by the value head
+/// (P(success) ≥ threshold) or, in verifier-charged mode, by the checker — or the sample cap
+/// or the budget runs out. Reports the acceptance rate, the figure R1-style data building
+/// needs per difficulty bin.
+///
+/// The chosen candidate is the first accepted one; when none is accepted, the highest-valued
+/// sample (value acceptance) or the majority answer (checker acceptance).
+public struct Rejection: SearchStrategy {
+    /// What decides acceptance.
+    public enum Acceptance: String, Codable, Sendable, CaseIterable {
+        /// The value head, against `threshold`.
+        case value
+        /// The checker (verifier-charged mode only; every call charged).
+        case checker
+    }
+
+    public let name = "rejection"
+    /// The most samples to draw.
+    public var maxSamples: Int
+    /// Value acceptance threshold on P(success).
+    public var threshold: Double
+    /// What decides acceptance.
+    public var accept: Acceptance
+    /// Samples decoded at once (1: stop right at the first acceptance).
+    public var batch: Int
+    /// Stop after this many acceptances.
+    public var acceptedTarget: Int
+
+    /// Rejection sampling with every knob given.
+    public init(maxSamples: Int = 16, threshold: Double = 0.5, accept: Acceptance = .value,
+                batch: Int = 1, acceptedTarget: Int = 1) {
+        self.maxSamples = maxSamples
+        self.threshold = threshold
+        self.accept = accept
+        self.batch = batch
+        self.acceptedTarget = acceptedTarget
+    }
+
+    /// The registry entry.
+    public static let descriptor = StrategyDescriptor(
+        name: "rejection", summary: "sample until accepted by the value head or the charged checker",
+        parameters: [
+            .int("max_samples", 1...65_536, default: 16, "most samples to draw"),
+            .double("threshold", 0...1, default: 0.5, "value acceptance threshold on P(success)"),
+            .choice("accept", Acceptance.allCases.map(\.rawValue), default: "value",
+                    "value | checker (verifier-charged only)"),
+            .int("batch", 1...65_536, default: 1, "samples decoded at once"),
+            .int("accepted", 1...65_536, default: 1, "stop after this many acceptances"),
+        ]
+    ) { p in
+        Rejection(maxSamples: try p.int("max_samples"), threshold: try p.double("threshold"),
+                  accept: try p.choice("accept", as: Acceptance.self), batch: try p.int("batch"),
+                  acceptedTarget: try p.int("accepted"))
+    }
+
+    public func search(_ problem: SearchProblem, in context: SearchContext) throws -> SearchResult {
+        switch accept {
+        case .value: try context.requireValueFunction(for: name, reason: "accept = value")
+        case .checker: try context.requireChecker(for: name, use: "accept = checker")
+        }
+        let root = try context.policy.start(prompt: problem.prompt)
+        var candidates: [ScoredCandidate] = []
+        var drawn = 0, judged = 0, accepted = 0
+        var planner = WavePlanner()
+        while drawn < maxSamples, accepted < acceptedTarget, !context.isExhausted {
+            let count = planner.begin(min(batch, maxSamples - drawn), from: root, in: context)
+            let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
+            defer { planner.end(in: context) }
+            drawn += lanes.count
+            let started = lanes.filter { !$0.tokens.isEmpty }
+            if started.isEmpty { break }
+            var scored = started.map { context.candidate(from: $0) }
+            let finished = started.indices.filter { started[$0].end.isTerminal && started[$0].sequence != nil }
+            switch accept {
+            case .value:
+                let values = try context.values(finished.compactMap { started[$0].sequence }, for: name)
+                for (i, v) in zip(finished, values) {
+                    scored[i].value = v
+                    scored[i].score = v >= threshold ? 1 : 0
+                }
+            case .checker:
+                for i in finished {
+                    let ok = try context.check(completion: scored[i].text, for: name)
+                    scored[i].verified = ok
+                    scored[i].score = ok ? 1 : 0
+                }
+            }
+            judged += finished.count
+            accepted += finished.filter { scored[$0].score == 1 }.count
+            for lane in started { if let id = lane.sequence { context.policy.release(id) } }
+            candidates += scored
+        }
+        let firstAccepted = candidates.firstIndex { $0.isFinished && $0.score == 1 }
+        let fallback = Voting.select(candidates, by: accept == .value ? .maxValue : .majority)
+        let rate = judged > 0 ? Double(accepted) / Double(judged) : 0
+        return context.finish(problem, strategy: name, candidates: candidates, chosen: firstAccepted ?? fallback,
+                              statistics: ["acceptance_rate": rate, "accepted": Double(accepted),
+                                           "judged": Double(judged)])
+    }
+}
