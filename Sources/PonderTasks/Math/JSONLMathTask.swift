@@ -146,7 +146,7 @@ public struct JSONLMathTask: ReasoningTask {
             var bin = "unknown"
             for name in fields.level {
                 guard let value = line.optional(name) else { continue }
-                if let level = value.intValue {
+                if let level = value.integerValue {
                     bin = "level \(level)"
                 } else if let text = value.textValue {
                     bin = text.lowercased()
