@@ -49,7 +49,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if chat { throw ValidationError("--chat applies to --prompt, which is not wired into this build yet") }
         guard let promptTokens else { throw ValidationError("give the prompt with --prompt-tokens 1,2,3") }
-        _ = try Self.parseTokenList(promptTokens)
+        _ = try TokenIDList.parse(promptTokens, option: "--prompt-tokens", allowsEmpty: false)
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more") }
         if let temperature, !(temperature >= 0 && temperature.isFinite) {
             throw ValidationError("--temperature must be a finite number ≥ 0")
@@ -58,23 +58,8 @@ struct GenerateCommand: ParsableCommand {
         if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
-    /// Parses "1, 2,3" into ids.
-    static func parseTokenList(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        var ids: [Int] = []
-        for part in parts {
-            guard let id = Int(part), id >= 0 else {
-                throw ValidationError("--prompt-tokens: \"\(part)\" is not a token id; expected comma-separated integers like 1,2,3")
-            }
-            ids.append(id)
-        }
-        guard !ids.isEmpty else { throw ValidationError("--prompt-tokens is empty") }
-        return ids
-    }
-
     func run() throws {
-        let tokens = try Self.parseTokenList(promptTokens ?? "")
+        let tokens = try TokenIDList.parse(promptTokens ?? "", option: "--prompt-tokens", allowsEmpty: false)
         let started = Date()
         let pretrained = try PretrainedModel.load(directory: model)
         let loadSeconds = Date().timeIntervalSince(started)

@@ -143,6 +143,9 @@ final class CommandLineTests: XCTestCase {
         let model = Fixtures.modelPath("qwen2-gqa-bias")
         try assertFails(["generate", "--model", model, "--prompt", "hello"], mentioning: ["not wired"], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1,two"], mentioning: ["\"two\""], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt-tokens", "1, -2"], mentioning: ["\"-2\""], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt-tokens", ""], mentioning: ["--prompt-tokens is empty"], status: 64)
+        try assertFails(["detokenize", "--model", model, "--ids", "5,,6"], mentioning: ["--ids", "\"\""], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--top-p", "1.5"], mentioning: ["--top-p"], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "999"], mentioning: ["token id 999"])
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--max-new-tokens", "1000"],
