@@ -118,7 +118,10 @@ final class CountdownGenerationTests: XCTestCase {
         let task = CountdownTask(problems: loaded)
         XCTAssertNil(try task.referenceCompletion(for: loaded[1], startsInsideThink: true))
         XCTAssertEqual(try task.problems(split: .test, count: nil, seed: 0).count, 2)
-        XCTAssertThrowsError(try task.problems(split: .test, count: 3, seed: 0))
+        XCTAssertEqual(try task.problems(split: .test, count: 1, seed: 0).map(\.id), ["countdown:3,5,7,2=24"])
+        XCTAssertThrowsError(try task.problems(split: .test, count: 3, seed: 0)) {
+            XCTAssertTrue("\($0)".contains("asked for 3 countdown test problems but only 2 were loaded"), "\($0)")
+        }
 
         let cases: [(String, String)] = [
             ("{\"numbers\": [3, 5], \"target\": 8}\n{\"numbers\": [3, 5]}\n", ":2: missing field \"target\""),

@@ -71,3 +71,18 @@ public struct Problem: Sendable, Hashable, Codable, Identifiable {
         self.content = content
     }
 }
+
+extension Array where Element == Problem {
+    /// The problems of `split` among these loaded ones: all of them, or the first `count`
+    /// in file order (so a smaller run is a prefix of a larger one).
+    /// - Throws: `TaskError.invalidConfiguration` naming `task` when fewer than `count` were loaded.
+    func selecting(split: Split, count: Int?, task: String) throws -> [Problem] {
+        let matching = filter { $0.split == split }
+        guard let count else { return matching }
+        guard count <= matching.count else {
+            throw TaskError.invalidConfiguration(
+                "asked for \(count) \(task) \(split) problems but only \(matching.count) were loaded; ask for fewer or load a larger file")
+        }
+        return Array(matching.prefix(count))
+    }
+}
