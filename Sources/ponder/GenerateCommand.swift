@@ -49,7 +49,7 @@ struct GenerateCommand: ParsableCommand {
         case (.some, .some): throw ValidationError("give either --prompt or --prompt-tokens, not both")
         case (nil, let tokens?):
             if chat { throw ValidationError("--chat renders --prompt TEXT through the chat template; it does not apply to --prompt-tokens") }
-            _ = try Self.parseTokenList(tokens)
+            _ = try TokenIDList.parse(tokens, option: "--prompt-tokens", allowsEmpty: false)
         case (.some, nil): break
         }
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more") }
@@ -60,21 +60,6 @@ struct GenerateCommand: ParsableCommand {
         if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
-    /// Parses "1, 2,3" into ids.
-    static func parseTokenList(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        var ids: [Int] = []
-        for part in parts {
-            guard let id = Int(part), id >= 0 else {
-                throw ValidationError("--prompt-tokens: \"\(part)\" is not a token id; expected comma-separated integers like 1,2,3")
-            }
-            ids.append(id)
-        }
-        guard !ids.isEmpty else { throw ValidationError("--prompt-tokens is empty") }
-        return ids
-    }
-
     func run() throws {
         let started = Date()
         let pretrained = try PretrainedModel.load(directory: model)
@@ -83,7 +68,7 @@ struct GenerateCommand: ParsableCommand {
         if let prompt {
             tokens = try pretrained.encodePrompt(prompt, chat: chat)
         } else {
-            tokens = try Self.parseTokenList(promptTokens ?? "")
+            tokens = try TokenIDList.parse(promptTokens ?? "", option: "--prompt-tokens", allowsEmpty: false)
         }
         // Text streams through a byte-buffered detokenizer so CJK and emoji never split; a
         // checkpoint without a tokenizer streams ids instead.

@@ -50,16 +50,7 @@ struct DetokenizeCommand: ParsableCommand {
 
     /// The parsed `--ids`; a malformed list is a usage error.
     func parsedIds() throws -> [Int] {
-        let fields = ids.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        if fields == [""] { return [] }
-        return try fields.map { field in
-            guard let id = Int(field) else {
-                throw ValidationError("--ids: '\(field)' is not an integer token id; "
-                                      + "give ids like 1,2,3")
-            }
-            return id
-        }
+        try TokenIDList.parse(ids, option: "--ids", allowsEmpty: true)
     }
 
     func validate() throws {

@@ -99,6 +99,22 @@ final class ChatTemplateLoadingTests: XCTestCase {
         XCTAssertThrowsError(try TemplateValue(json: Data("[1, 2".utf8)))
     }
 
+    /// Python's `json.loads` quirks: `NaN`/`Infinity`, `int` versus `float` by the literal,
+    /// no leading zeros; a byte-order mark (hand-edited configs) is tolerated.
+    func testJSONReadsNumbersAsPythonDoes() throws {
+        let value = try TemplateValue(json: Data("\u{FEFF}[NaN, -Infinity, 7, 7.0, -0, 1e2, 12345678901234567890]".utf8))
+        guard case .array(let items) = value, items.count == 7 else { return XCTFail("\(value)") }
+        guard case .double(let nan) = items[0], nan.isNaN else { return XCTFail("\(items[0])") }
+        XCTAssertEqual(Array(items[1...]), [.double(-.infinity), .int(7), .double(7), .int(0), .double(100),
+                                            .double(1.2345678901234567e19)])
+        XCTAssertThrowsError(try TemplateValue(json: Data("[01]".utf8)))
+        XCTAssertThrowsError(try TemplateValue(json: Data("[1,]".utf8))) { error in
+            guard case .config(let file, let message)? = error as? ChatTemplateError else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, "JSON")
+            XCTAssertEqual(message, "invalid JSON at byte 3: expected a value")
+        }
+    }
+
     func testLiteralsBuildOrderedValues() throws {
         let tool: TemplateValue = ["type": "function", "function": ["name": "add", "parameters": ["b": 1, "a": 2.5]]]
         let template = try ChatTemplate(source: "{{ t | tojson }}")

@@ -165,6 +165,9 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.removeItem(atPath: bare + "/tokenizer.json")
         try assertFails(["generate", "--model", bare, "--prompt", "hello"], mentioning: ["no tokenizer.json", bare])
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1,two"], mentioning: ["\"two\""], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt-tokens", "1, -2"], mentioning: ["\"-2\""], status: 64)
+        try assertFails(["generate", "--model", model, "--prompt-tokens", ""], mentioning: ["--prompt-tokens is empty"], status: 64)
+        try assertFails(["detokenize", "--model", model, "--ids", "5,,6"], mentioning: ["--ids", "\"\""], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--top-p", "1.5"], mentioning: ["--top-p"], status: 64)
         try assertFails(["generate", "--model", model, "--prompt-tokens", "999"], mentioning: ["token id 999"])
         try assertFails(["generate", "--model", model, "--prompt-tokens", "1", "--max-new-tokens", "1000"],

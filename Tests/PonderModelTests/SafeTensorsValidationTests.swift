@@ -80,6 +80,15 @@ final class SafeTensorsValidationTests: XCTestCase {
         XCTAssertTrue(error?.description.contains("duplicate key \"w\"") ?? false, "\(String(describing: error))")
     }
 
+    /// "é" written precomposed and decomposed are two JSON keys, but one Swift `String`: the
+    /// header refuses them rather than let a by-name lookup silently pick one.
+    func testCanonicallyEquivalentTensorNamesAreRejected() {
+        let header = "{\"\u{E9}\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"e\u{301}\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}"
+        let error = assertThrows(SafeTensorsError.self, try parse(file(header, data: f32Bytes([1, 2]))))
+        XCTAssertTrue(error?.description.contains("different encodings") ?? false, "\(String(describing: error))")
+    }
+
     func testOverlappingOffsets() {
         let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
         let error = assertThrows(SafeTensorsError.self, try parse(file(header, data: f32Bytes([1, 2, 3])))) {

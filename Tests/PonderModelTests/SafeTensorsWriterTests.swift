@@ -84,4 +84,13 @@ final class SafeTensorsWriterTests: XCTestCase {
         try writer.write(to: dir + "/odd.safetensors")
         XCTAssertEqual(try SafeTensorsFile(path: dir + "/odd.safetensors").floats(name), [5])
     }
+
+    /// Control characters are escaped as serde_json spells them (`\b`, `\f`, lowercase
+    /// `\u0001`); the expected header is what safetensors 0.8.0's `save` wrote for this name.
+    func testEscapesAreSpelledAsTheReferenceWriterSpellsThem() throws {
+        var writer = SafeTensorsWriter(metadata: nil)
+        try writer.add("a\u{8}b\u{C}c\u{1}<", shape: [1], values: [0])
+        let header = #"{"a\bb\fc\u0001<":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"# + "     "
+        XCTAssertEqual(Array(writer.serialized().dropFirst(8).prefix(header.utf8.count)), Array(header.utf8))
+    }
 }

@@ -19,6 +19,20 @@ final class SamplingTests: XCTestCase {
         XCTAssertEqual(first, e.next())
     }
 
+    /// Streams and stable hashes are part of every saved result (problem splits, per-trial
+    /// seeds): pinned to values computed independently (a Python transcription of SplitMix64,
+    /// xoshiro256** and FNV-1a), so a refactor cannot shift them.
+    func testStreamsAndStableHashesArePinned() {
+        var plain = SeededRNG(seed: 0)
+        XCTAssertEqual([plain.next(), plain.next()], [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A])
+        var derived = SeededRNG.derived(seed: 1, 2)
+        XCTAssertEqual([derived.next(), derived.next()], [0xA42C_71C7_453A_30EB, 0xA55C_B2B6_9D15_227A])
+        XCTAssertEqual(StableHash.fnv1a(""), 0xCBF2_9CE4_8422_2325)
+        XCTAssertEqual(StableHash.fnv1a("a"), 0xAF63_DC4C_8601_EC8C)
+        XCTAssertEqual(StableHash.of("a"), 0x02C0_BDBF_4814_20F8)
+        XCTAssertEqual(StableHash.of("countdown:3,5,7,2=24"), 0xCE39_1FBF_6BC5_4700)
+    }
+
     func testNextIntIsInRangeAndRoughlyUniform() {
         var rng = SeededRNG(seed: 1)
         var counts = [Int](repeating: 0, count: 6)

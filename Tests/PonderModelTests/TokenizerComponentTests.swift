@@ -2,7 +2,7 @@ import XCTest
 @testable import PonderModel
 
 /// Unit tests of the pieces the goldens exercise end to end: Split behaviors, added-token
-/// options, the byte-level alphabet, the JSON reader and UTF-8 scanning. Expected values are
+/// options, the byte-level alphabet and UTF-8 scanning (the JSON reader has its own tests). Expected values are
 /// the examples of huggingface/tokenizers' own tests (`split.rs`, `normalizer.rs`,
 /// `added_vocabulary.rs`).
 final class TokenizerComponentTests: XCTestCase {
@@ -113,37 +113,6 @@ final class TokenizerComponentTests: XCTestCase {
         XCTAssertNotEqual(TokenKey("\u{212B}"), TokenKey("\u{C5}"))
         XCTAssertNotEqual(TokenKey("e\u{301}"), TokenKey("\u{E9}"))
         XCTAssertEqual(TokenKey("Ġthe"), TokenKey("Ġ" + "the"))
-    }
-
-    private func parse(_ json: String) throws -> TokenizerJSON {
-        try Array(json.utf8).withUnsafeBytes { bytes in
-            var reader = JSONReader(bytes: bytes, file: "test.json")
-            let value = try reader.readValue()
-            try reader.expectEnd()
-            return value
-        }
-    }
-
-    func testJSONReader() throws {
-        XCTAssertEqual(try parse(#" {"a": [1, -2.5e1, true, false, null], "b": "x\"\\\/\n\u00e9\ud83d\ude00"} "#),
-                       .object(["a": .array([.number(1), .number(-25), .bool(true), .bool(false), .null]),
-                                "b": .string("x\"\\/\né😀")]))
-        XCTAssertEqual(try parse(#""Ġ Ġ""#), .string("Ġ Ġ"))
-        for bad in [#"{"a": 1,}"#, #"[1 2]"#, #""\ud83d""#, #""abc"#, "\"a\u{1}\"", #"{"a" 1}"#,
-                    "[1] x", #""\q""#, "nul", ""] {
-            XCTAssertThrowsError(try parse(bad), bad) { error in
-                guard case .malformedJSON(let file, _, _) = error as? TokenizerError else {
-                    return XCTFail("\(bad): \(error)")
-                }
-                XCTAssertEqual(file, "test.json")
-            }
-        }
-        // Invalid UTF-8 inside a string is an error, not a silent U+FFFD.
-        let invalid: [UInt8] = [0x22, 0x61, 0xC3, 0x28, 0x22]
-        XCTAssertThrowsError(try invalid.withUnsafeBytes { bytes in
-            var reader = JSONReader(bytes: bytes, file: "t")
-            return try reader.readString()
-        })
     }
 
     func testIncompleteUTF8Tail() {

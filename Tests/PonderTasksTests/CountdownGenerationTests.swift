@@ -111,16 +111,26 @@ final class CountdownGenerationTests: XCTestCase {
         let loaded = try CountdownTask.loadJSONL(good, split: .test)
         XCTAssertEqual(loaded.map(\.id), ["countdown:3,5,7,2=24", "hard"])
         XCTAssertEqual(loaded[1].difficulty.bin, "n3-unsolvable")
+        // Integral numbers in fraction or exponent form are integers, as Python's int(3.0) would have them.
+        let spelled = dir.appendingPathComponent("spelled.jsonl")
+        try "{\"numbers\": [3.0, 1e1], \"target\": 13}\n".write(to: spelled, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CountdownTask.loadJSONL(spelled, split: .test).first?.content, .countdown(numbers: [3, 10], target: 13))
         let task = CountdownTask(problems: loaded)
         XCTAssertNil(try task.referenceCompletion(for: loaded[1], startsInsideThink: true))
         XCTAssertEqual(try task.problems(split: .test, count: nil, seed: 0).count, 2)
-        XCTAssertThrowsError(try task.problems(split: .test, count: 3, seed: 0))
+        XCTAssertEqual(try task.problems(split: .test, count: 1, seed: 0).map(\.id), ["countdown:3,5,7,2=24"])
+        XCTAssertThrowsError(try task.problems(split: .test, count: 3, seed: 0)) {
+            XCTAssertTrue("\($0)".contains("asked for 3 countdown test problems but only 2 were loaded"), "\($0)")
+        }
 
         let cases: [(String, String)] = [
             ("{\"numbers\": [3, 5], \"target\": 8}\n{\"numbers\": [3, 5]}\n", ":2: missing field \"target\""),
             ("{\"numbers\": [3, 5], \"target\": 8}\n{\"numbers\": [3, 5], \"target\": 8\n", ":2: not valid JSON"),
             ("{\"numbers\": \"3 5\", \"target\": 8}\n", ":1: expected field \"numbers\" to be an array of integers, found a string"),
-            ("{\"numbers\": [3, 5.5], \"target\": 8}\n", ":1: expected field \"numbers\" to be an array of integers, but element 2"),
+            ("{\"numbers\": [3, 5.5], \"target\": 8}\n",
+             ":1: expected field \"numbers\" to be an array of integers, but element 2 is a non-integer number (5.5)"),
+            ("{\"numbers\": [3, 5], \"target\": 8, \"target\": 9}\n", ":1: not valid JSON (duplicate key \"target\" at byte 33)"),
+            ("{\"numbers\": [3, 5], \"target\": 8,}\n", ":1: not valid JSON (expected a string key at byte 32)"),
             ("[3, 5]\n", ":1: expected a JSON object"),
             ("{\"numbers\": [3], \"target\": 3}\n", ":1: \"numbers\" has 1 entries"),
             ("{\"numbers\": [3, 5], \"target\": 8, \"id\": \"a\"}\n{\"numbers\": [3, 4], \"target\": 7, \"id\": \"a\"}\n",

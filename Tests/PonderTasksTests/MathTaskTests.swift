@@ -108,6 +108,17 @@ final class MathTaskTests: XCTestCase {
         XCTAssertEqual(problems.first?.content, .math(question: "2+2?", answer: "4", solution: nil))
     }
 
+    /// Datasets store some final answers as JSON numbers; they read as their usual text.
+    func testNumericAnswersReadAsText() throws {
+        let url = try temporaryFile("{\"question\": \"a\", \"answer\": 42.0}\n{\"question\": \"b\", \"answer\": 0.25}\n"
+            + "{\"question\": \"c\", \"answer\": -0, \"level\": 3}\n")
+        let problems = try JSONLMathTask.loadJSONL(url, split: .test)
+        XCTAssertEqual(problems.map(\.content), [.math(question: "a", answer: "42", solution: nil),
+                                                  .math(question: "b", answer: "0.25", solution: nil),
+                                                  .math(question: "c", answer: "0", solution: nil)])
+        XCTAssertEqual(problems.last?.difficulty.bin, "level 3")
+    }
+
     func testMalformedLinesNameFileAndLine() throws {
         let cases: [(String, String)] = [
             ("{\"question\": \"a\", \"answer\": \"#### 1\"}\n{\"answer\": \"#### 2\"}\n",

@@ -1,4 +1,5 @@
 import Foundation
+import PonderModel
 
 /// A YAML/JSON value tree: what a config file holds before it is typed.
 ///
@@ -126,26 +127,10 @@ public enum ConfigValue: Sendable, Hashable {
         return String(value)
     }
 
-    /// A JSON string literal with the escapes RFC 8259 requires.
+    /// A JSON string literal; `<` is escaped too, which keeps canonical JSON safe inside
+    /// the HTML report's `<script>` blocks.
     static func jsonQuoted(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"  // keeps JSON safe inside HTML <script> blocks
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONText.quoted(string, escapingLessThan: true)
     }
 }
 

@@ -27,7 +27,7 @@ public struct TrialSpec: Sendable, Hashable {
     public var rngSeed: UInt64 {
         // Hash the whole key rather than XOR-ing small integers together, where
         // (seed 0, problem 1) and (seed 1, problem 0) would collide.
-        var rng = SeededRNG(seed: FNV1a.hash64("\(seed)|\(problemIndex)|\(strategy.label)|\(budget)"))
+        var rng = SeededRNG(seed: StableHash.fnv1a("\(seed)|\(problemIndex)|\(strategy.label)|\(budget)"))
         return rng.next()
     }
 
@@ -122,17 +122,5 @@ extension ExperimentConfig {
     public func runID(modelVersion: String, codeVersion: String) -> String {
         let material = normalized.canonicalJSON + "\nmodel:" + modelVersion + "\ncode:" + codeVersion
         return SHA256.hex(material)
-    }
-}
-
-/// 64-bit FNV-1a, for cheap stable labels → integers (not for run ids, which use SHA-256).
-public enum FNV1a {
-    public static func hash64(_ string: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in string.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }

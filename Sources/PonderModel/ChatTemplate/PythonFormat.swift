@@ -110,7 +110,7 @@ enum PythonFormat {
         case .int(let i): out += String(i)
         case .float(let d):
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else { out += floatRepr(d) }
-        case .string(let s): out += jsonString(s, ensureASCII: o.ensureASCII)
+        case .string(let s): out += JSONText.quoted(s, escapingNonASCII: o.ensureASCII)
         case .list(let items), .tuple(let items):
             try writeContainer(open: "[", close: "]", count: items.count, level: level, o, itemSep, into: &out) { i, level, out in
                 try writeJSON(items[i], level: level, o, itemSep, into: &out)
@@ -119,7 +119,7 @@ enum PythonFormat {
             var entries = dict.entries
             if o.sortKeys { entries.sort { PythonText.compare($0.key, $1.key) < 0 } }
             try writeContainer(open: "{", close: "}", count: entries.count, level: level, o, itemSep, into: &out) { i, level, out in
-                out += jsonString(entries[i].key, ensureASCII: o.ensureASCII) + o.keySeparator
+                out += JSONText.quoted(entries[i].key, escapingNonASCII: o.ensureASCII) + o.keySeparator
                 try writeJSON(entries[i].value, level: level, o, itemSep, into: &out)
             }
         case .undefined, .namespace, .callable:
@@ -141,34 +141,5 @@ enum PythonFormat {
         }
         if let indent = o.indent { out += "\n" + String(repeating: indent, count: level) }
         out += close
-    }
-
-    /// A JSON string literal with Python's escaping (lowercase `\uXXXX`, surrogate pairs when
-    /// `ensureASCII`).
-    static func jsonString(_ s: String, ensureASCII: Bool) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if c.value < 0x20 || (ensureASCII && c.value >= 0x7F) {
-                    if c.value > 0xFFFF {
-                        let v = c.value - 0x10000
-                        out += "\\u" + hex(0xD800 + (v >> 10), width: 4) + "\\u" + hex(0xDC00 + (v & 0x3FF), width: 4)
-                    } else {
-                        out += "\\u" + hex(c.value, width: 4)
-                    }
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
     }
 }

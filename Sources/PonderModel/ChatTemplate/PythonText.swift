@@ -22,8 +22,10 @@ enum PythonText {
         return String(view)
     }
 
+    /// Python's `==` on str: the same code points (Swift's `==` would also equate
+    /// canonically equivalent spellings). Same scalars means same UTF-8 bytes.
     static func equal(_ a: String, _ b: String) -> Bool {
-        a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        a.hasSameBytes(as: b)
     }
 
     /// Code-point lexicographic comparison: -1, 0 or 1.

@@ -37,10 +37,37 @@ public enum TemplateValue: Sendable, Equatable {
     }
 
     /// Parses JSON, keeping object member order. Accepts what Python's `json.loads` accepts,
-    /// including `NaN` and `Infinity`. `source` names the data in error messages.
+    /// including `NaN` and `Infinity`, and keeps the last value of a repeated key at the first
+    /// key's position, as a Python dict does. `source` names the data in error messages.
+    /// - Throws: `ChatTemplateError.config` naming `source` and the byte offset.
     public init(json data: Data, source: String = "JSON") throws {
-        var parser = OrderedJSONParser(bytes: Array(data), source: source)
-        self = try parser.parseDocument()
+        let parsed: JSONValue
+        do {
+            parsed = try data.withUnsafeBytes { try JSONValue.parse($0, options: .pythonJSON) }
+        } catch let error as JSONParseError {
+            throw ChatTemplateError.config(file: source, message: "invalid JSON at byte \(error.offset): \(error.reason)")
+        }
+        self.init(parsed)
+    }
+
+    /// The template value of parsed JSON, with Python's number types: a literal without
+    /// fraction or exponent that fits in `Int` is an `int`, any other number a `float`
+    /// (`1e400` is `inf`, as in Python).
+    public init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .string(let text): self = .string(text)
+        case .number(let text):
+            if json.isIntegerLiteral, let integer = Int(text) {
+                self = .int(integer)
+            } else {
+                // The reader yields only literals `Double` reads (NaN and ±Infinity included).
+                self = .double(Double(text) ?? .nan)
+            }
+        case .array(let items): self = .array(items.map(TemplateValue.init))
+        case .object(let members): self = .object(members.map { Member($0.key, TemplateValue($0.value)) })
+        }
     }
 
     /// The value as the interpreter sees it (objects become Python dicts).
@@ -69,162 +96,10 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(nilLiteral: ()) { self = .null }
 }
 
-/// A small JSON reader that keeps object member order (Foundation's JSONSerialization does not).
-struct OrderedJSONParser {
-    let bytes: [UInt8]
-    let source: String
-    var i = 0
-
-    init(bytes: [UInt8], source: String) {
-        self.bytes = bytes
-        self.source = source
-    }
-
-    private func fail(_ message: String) -> ChatTemplateError {
-        .config(file: source, message: "invalid JSON at byte \(i): \(message)")
-    }
-
-    private mutating func skipWhitespace() {
-        while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-    }
-
-    private mutating func literal(_ word: String) -> Bool {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { return false }
-        i += w.count
-        return true
-    }
-
-    mutating func parseDocument() throws -> TemplateValue {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }  // tolerate a UTF-8 byte-order mark
-        let value = try parseValue(depth: 0)
-        skipWhitespace()
-        guard i == bytes.count else { throw fail("unexpected data after the JSON value") }
-        return value
-    }
-
-    private mutating func parseValue(depth: Int) throws -> TemplateValue {
-        guard depth < 512 else { throw fail("nesting is too deep") }
-        skipWhitespace()
-        guard i < bytes.count else { throw fail("unexpected end of data") }
-        switch bytes[i] {
-        case UInt8(ascii: "{"):
-            i += 1
-            var members: [TemplateValue.Member] = []
-            skipWhitespace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-            while true {
-                skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
-                i += 1
-                let value = try parseValue(depth: depth + 1)
-                // Python keeps the last value of a repeated key, at the position of the first.
-                if let existing = members.firstIndex(where: { PythonText.equal($0.key, key) }) {
-                    members[existing].value = value
-                } else {
-                    members.append(TemplateValue.Member(key, value))
-                }
-                skipWhitespace()
-                guard i < bytes.count else { throw fail("unterminated object") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                throw fail("expected ',' or '}' in an object")
-            }
-        case UInt8(ascii: "["):
-            i += 1
-            var items: [TemplateValue] = []
-            skipWhitespace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            while true {
-                items.append(try parseValue(depth: depth + 1))
-                skipWhitespace()
-                guard i < bytes.count else { throw fail("unterminated array") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                throw fail("expected ',' or ']' in an array")
-            }
-        case UInt8(ascii: "\""):
-            return .string(try parseString())
-        default:
-            if literal("true") { return .bool(true) }
-            if literal("false") { return .bool(false) }
-            if literal("null") { return .null }
-            if literal("NaN") { return .double(.nan) }
-            if literal("Infinity") { return .double(.infinity) }
-            if literal("-Infinity") { return .double(-.infinity) }
-            return try parseNumber()
-        }
-    }
-
-    private mutating func parseNumber() throws -> TemplateValue {
-        let start = i
-        func digits() -> Int {
-            let from = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            return i - from
-        }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard digits() > 0 else { throw fail("expected a value") }
-        var isInteger = true
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            isInteger = false
-            guard digits() > 0 else { throw fail("expected digits after '.'") }
-        }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            i += 1
-            isInteger = false
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() > 0 else { throw fail("expected digits in the exponent") }
-        }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw fail("invalid number '\(text)'") }
-        return .double(value)
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
-            throw fail("invalid \\u escape")
-        }
-        i += 4
-        return v
-    }
-
-    private mutating func parseString() throws -> String {
-        i += 1  // opening quote
-        var out: [UInt8] = []
-        while true {
-            guard i < bytes.count else { throw fail("unterminated string") }
-            let b = bytes[i]
-            i += 1
-            switch b {
-            case UInt8(ascii: "\""):
-                guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
-                return s
-            case UInt8(ascii: "\\"):
-                guard i < bytes.count else { throw fail("unterminated escape") }
-                let e = bytes[i]
-                i += 1
-                let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
-                if let mapped = simple[e] { out.append(mapped); continue }
-                guard e == UInt8(ascii: "u") else { throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'") }
-                var code = try hex4()
-                if (0xD800..<0xDC00).contains(code), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
-                    i += 2
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw fail("invalid surrogate pair") }
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let scalar = Unicode.Scalar(code) else { throw fail("lone surrogate \\u\(String(code, radix: 16))") }
-                out.append(contentsOf: Array(String(scalar).utf8))
-            default:
-                if b < 0x20 { throw fail("control character in a string") }
-                out.append(b)
-            }
-        }
-    }
+extension JSONParseOptions {
+    /// What Python's `json.loads` reads as template data: `NaN`/`Infinity`, the last value
+    /// of a repeated key, deep nesting; also a leading byte-order mark, which editors add to
+    /// hand-edited tokenizer_config.json files.
+    static let pythonJSON = JSONParseOptions(duplicateKeys: .keepLast, maximumDepth: 512,
+                                             allowsNonFiniteNumbers: true, skipsByteOrderMark: true)
 }

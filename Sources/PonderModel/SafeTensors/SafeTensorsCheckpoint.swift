@@ -113,7 +113,7 @@ public final class SafeTensorsCheckpoint: Sendable {
         let mapping = try MappedFile(path: indexPath)
         let json: JSONValue
         do {
-            json = try StrictJSON.parse(mapping.bytes)
+            json = try JSONValue.parse(mapping.bytes, options: .strict)
         } catch let error as JSONParseError {
             throw SafeTensorsError.invalidIndex(file: indexPath, reason: error.description)
         }

@@ -58,13 +58,13 @@ public struct SafeTensorsHeader: Sendable {
         }
         let headerBytes = UnsafeRawBufferPointer(rebasing: buffer[8..<Int(stop)])
         // 4a. UTF-8.
-        guard Self.isValidUTF8(headerBytes) else {
+        guard UTF8Scanning.isValid(headerBytes) else {
             throw SafeTensorsError.invalidHeaderEncoding(file: file)
         }
         // 4b. JSON (leading and trailing whitespace padding allowed, duplicate keys refused).
         let json: JSONValue
         do {
-            json = try StrictJSON.parse(headerBytes)
+            json = try JSONValue.parse(headerBytes, options: .strict)
         } catch let error as JSONParseError {
             throw SafeTensorsError.invalidHeaderJSON(file: file, reason: error.description)
         }
@@ -131,20 +131,15 @@ public struct SafeTensorsHeader: Sendable {
         self.metadata = metadata
         var byName: [String: SafeTensorInfo] = [:]
         byName.reserveCapacity(tensors.count)
-        for tensor in tensors { byName[tensor.name] = tensor }
-        tensorsByName = byName
-    }
-
-    private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+        for tensor in tensors {
+            // The parser refused names repeated byte for byte; Swift's `==`, and so this
+            // table, also equates canonically equivalent ones ("é" and "e\u{301}").
+            if let other = byName.updateValue(tensor, forKey: tensor.name) {
+                throw SafeTensorsError.invalidHeaderJSON(
+                    file: file, reason: "tensor names \(JSONText.quoted(other.name)) and \(JSONText.quoted(tensor.name)) are the same Unicode text in different encodings; rename one")
             }
         }
+        tensorsByName = byName
     }
 
     private static func parseMetadata(_ value: JSONValue, file: String) throws -> [String: String]? {

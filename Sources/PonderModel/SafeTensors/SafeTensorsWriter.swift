@@ -93,7 +93,7 @@ public struct SafeTensorsWriter: Sendable {
         var first = true
         if let metadata {
             header += "\"__metadata__\":{"
-            header += metadata.keys.sorted().map { "\(Self.quoted($0)):\(Self.quoted(metadata[$0] ?? ""))" }
+            header += metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0] ?? ""))" }
                 .joined(separator: ",")
             header += "}"
             first = false
@@ -104,7 +104,7 @@ public struct SafeTensorsWriter: Sendable {
             first = false
             let end = offset + entry.bytes.count
             let shape = entry.shape.map(String.init).joined(separator: ",")
-            header += "\(Self.quoted(entry.name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}"
+            header += "\(JSONText.quoted(entry.name)):{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}"
             offset = end
         }
         header += "}"
@@ -126,24 +126,5 @@ public struct SafeTensorsWriter: Sendable {
         } catch {
             throw SafeTensorsError.writeFailed(file: path, reason: error.localizedDescription)
         }
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -12,11 +12,8 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Hashable {
     public init(seed: UInt64) {
         var splitmix = seed
         func next() -> UInt64 {
-            splitmix &+= 0x9E37_79B9_7F4A_7C15
-            var z = splitmix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            splitmix &+= SplitMix64.gamma
+            return SplitMix64.finalize(splitmix)
         }
         state = (next(), next(), next(), next())
     }
@@ -67,17 +64,14 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Hashable {
     public static func derived(seed: UInt64, _ labels: UInt64...) -> SeededRNG {
         var mixed = mix64(seed)
         for label in labels {
-            mixed = mix64(mixed &+ 0x9E37_79B9_7F4A_7C15 ^ mix64(label))
+            mixed = mix64(mixed &+ SplitMix64.gamma ^ mix64(label))
         }
         return SeededRNG(seed: mixed)
     }
 
-    /// The SplitMix64 finalizer: a bijective 64-bit mix with full avalanche.
+    /// One SplitMix64 step from `value`: add the increment, then finalize.
     private static func mix64(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        SplitMix64.finalize(value &+ SplitMix64.gamma)
     }
 
     /// Shuffles `array` in place (Fisher–Yates), reproducibly.
@@ -101,4 +95,20 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Hashable {
 @inline(__always)
 private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
     (x << k) | (x >> (64 - k))
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): seeds xoshiro, derives streams and finishes
+/// `StableHash`.
+enum SplitMix64 {
+    /// The increment: 2^64 / φ, odd.
+    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The finalizer: a bijective 64-bit mix with full avalanche.
+    @inline(__always)
+    static func finalize(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

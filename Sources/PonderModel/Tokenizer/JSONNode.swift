@@ -1,19 +1,35 @@
-/// A `TokenizerJSON` together with the file and the dotted path it came from, so that every typed
-/// accessor can throw an error naming both (`tokenizer.json: field 'pre_tokenizer.pretokenizers[0].behavior' …`).
+/// How tokenizer files are read: serde_json, deserializing into maps, keeps the last of a
+/// repeated key; nesting is never deep in a legitimate tokenizer file.
+extension JSONParseOptions {
+    static let tokenizerFile = JSONParseOptions(duplicateKeys: .keepLast, maximumDepth: 256)
+}
+
+/// A `JSONValue` from a tokenizer file together with the file and the dotted path it came
+/// from, so that every typed accessor can throw an error naming both
+/// (`tokenizer.json: field 'pre_tokenizer.pretokenizers[0].behavior' …`). Only the small
+/// irregular parts of tokenizer files become trees: the vocabulary and merges are streamed
+/// by `JSONReader` straight into typed tables (engine-facts A8).
 struct JSONNode {
-    let value: TokenizerJSON
+    let value: JSONValue
     let path: String
     let file: String
 
-    init(_ value: TokenizerJSON, path: String, file: String) {
+    init(_ value: JSONValue, path: String, file: String) {
         self.value = value
         self.path = path
         self.file = file
     }
 
-    var isNull: Bool {
-        if case .null = value { return true }
-        return false
+    var isNull: Bool { value.isNull }
+
+    /// Runs `body`, turning a `JSONParseError` into `TokenizerError.malformedJSON` naming
+    /// `file`; the tokenizer's own errors pass through.
+    static func readingJSON<T>(file: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as JSONParseError {
+            throw TokenizerError.malformedJSON(file: file, offset: error.offset, reason: error.reason)
+        }
     }
 
     private func childPath(_ key: String) -> String {
@@ -23,8 +39,7 @@ struct JSONNode {
     /// The member `key`, or nil when it is absent or `null` (tokenizers treats both alike
     /// for optional fields).
     func optional(_ key: String) -> JSONNode? {
-        guard case .object(let members) = value, let child = members[key] else { return nil }
-        if case .null = child { return nil }
+        guard let child = value[key], !child.isNull else { return nil }
         return JSONNode(child, path: childPath(key), file: file)
     }
 
@@ -52,14 +67,12 @@ struct JSONNode {
     }
 
     func int() throws -> Int {
-        guard case .number(let number) = value, let integer = Int(exactly: number) else {
-            throw invalid("must be an integer")
-        }
+        guard let integer = value.integerValue else { throw invalid("must be an integer") }
         return integer
     }
 
     func double() throws -> Double {
-        guard case .number(let number) = value else { throw invalid("must be a number") }
+        guard let number = value.doubleValue, number.isFinite else { throw invalid("must be a finite number") }
         return number
     }
 
@@ -73,8 +86,8 @@ struct JSONNode {
     /// The members of an object, sorted by key so that iteration order is deterministic.
     func members() throws -> [(key: String, node: JSONNode)] {
         guard case .object(let members) = value else { throw invalid("must be an object") }
-        return members.keys.sorted().compactMap { key in
-            members[key].map { (key, JSONNode($0, path: childPath(key), file: file)) }
+        return members.sorted { $0.key < $1.key }.map { member in
+            (member.key, JSONNode(member.value, path: childPath(member.key), file: file))
         }
     }
 

@@ -36,21 +36,21 @@ struct TokenizerConfig: Equatable {
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> TokenizerConfig {
-        var reader = JSONReader(bytes: bytes, file: file)
-        let value = try reader.readValue()
-        try reader.expectEnd()
+        let value = try JSONNode.readingJSON(file: file) {
+            try JSONValue.parse(bytes, options: .tokenizerFile)
+        }
         let root = JSONNode(value, path: "", file: file)
-        guard case .object(let members) = value else { throw root.invalid("must be an object") }
+        guard case .object = value else { throw root.invalid("must be an object") }
         var config = TokenizerConfig()
         config.tokenizerClass = try root.optional("tokenizer_class")?.string()
         config.addBosToken = try root.optional("add_bos_token")?.bool()
         config.addEosToken = try root.optional("add_eos_token")?.bool()
-        config.bosToken = try tokenName(members["bos_token"], root: root, key: "bos_token")
-        config.eosToken = try tokenName(members["eos_token"], root: root, key: "eos_token")
+        config.bosToken = try tokenName(value["bos_token"], root: root, key: "bos_token")
+        config.eosToken = try tokenName(value["eos_token"], root: root, key: "eos_token")
         return config
     }
 
-    private static func tokenName(_ value: TokenizerJSON?, root: JSONNode, key: String) throws -> TokenName {
+    private static func tokenName(_ value: JSONValue?, root: JSONNode, key: String) throws -> TokenName {
         guard let value else { return .absent }
         if case .null = value { return .null }
         return .content(try JSONNode(value, path: key, file: root.file).tokenContent())

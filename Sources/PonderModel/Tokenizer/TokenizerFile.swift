@@ -1,8 +1,8 @@
 import Foundation
 
 /// Everything a tokenizer.json defines, parsed and validated. The vocabulary and merges are
-/// streamed from the bytes straight into typed tables; only the small component objects go
-/// through `TokenizerJSON`.
+/// streamed from the bytes straight into typed tables; only the small component objects
+/// become `JSONValue` trees.
 struct TokenizerFile {
     var addedTokens: [AddedToken]
     var normalizer: Normalizer?
@@ -32,21 +32,24 @@ struct TokenizerFile {
     private struct RawModel {
         var vocab: [TokenKey: Int32]?
         var merges: [(String, String)]?
-        var options: [String: TokenizerJSON] = [:]
+        var options: [(key: String, value: JSONValue)] = []
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> TokenizerFile {
-        var reader = JSONReader(bytes: bytes, file: file)
-        var components: [String: TokenizerJSON] = [:]
+        var components: [(key: String, value: JSONValue)] = []
         var model: RawModel?
-        try reader.readObject { reader, key in
-            if key == "model" {
-                model = try readModel(&reader)
-            } else {
-                components[key] = try reader.readValue()
+        try JSONNode.readingJSON(file: file) {
+            var reader = JSONReader(bytes: bytes, options: .tokenizerFile)
+            try reader.readObject { reader, key in
+                if key == "model" {
+                    model = try readModel(&reader, file: file)
+                } else {
+                    components.append((key, try reader.readValue()))
+                }
             }
+            try reader.expectEnd()
         }
-        try reader.expectEnd()
+        // A repeated key stays in the list; lookups take the last, as serde_json's map does.
         let root = JSONNode(.object(components), path: "", file: file)
 
         if let version = root.optional("version"), try version.string() != "1.0" {
@@ -70,7 +73,7 @@ struct TokenizerFile {
                              preTokenizer: preTokenizer, postProcessor: postProcessor, model: bpe)
     }
 
-    private static func readModel(_ reader: inout JSONReader) throws -> RawModel {
+    private static func readModel(_ reader: inout JSONReader, file: String) throws -> RawModel {
         var model = RawModel()
         try reader.readObject { reader, key in
             switch key {
@@ -81,7 +84,7 @@ struct TokenizerFile {
                     let id = try reader.readInt()
                     guard (0...Int(Int32.max)).contains(id) else {
                         throw TokenizerError.invalidField(
-                            file: reader.file, field: "model.vocab.\(token)",
+                            file: file, field: "model.vocab.\(token)",
                             reason: "must be a non-negative 32-bit id, not \(id)")
                     }
                     vocab[TokenKey(token)] = Int32(id)
@@ -91,11 +94,11 @@ struct TokenizerFile {
                 var merges: [(String, String)] = []
                 merges.reserveCapacity(1 << 16)
                 try reader.readArray { reader in
-                    merges.append(try readMerge(&reader, index: merges.count))
+                    merges.append(try readMerge(&reader, index: merges.count, file: file))
                 }
                 model.merges = merges
             default:
-                model.options[key] = try reader.readValue()
+                model.options.append((key, try reader.readValue()))
             }
         }
         return model
@@ -103,7 +106,8 @@ struct TokenizerFile {
 
     /// One merge, in the legacy `"a b"` form (split on the single U+0020, which byte-level
     /// vocabularies never contain) or the `["a", "b"]` form of tokenizers ≥ 0.20.
-    private static func readMerge(_ reader: inout JSONReader, index: Int) throws -> (String, String) {
+    private static func readMerge(_ reader: inout JSONReader, index: Int,
+                                  file: String) throws -> (String, String) {
         let field = "model.merges[\(index)]"
         if try reader.peek() == UInt8(ascii: "\"") {
             let line = try reader.readString()
@@ -112,7 +116,7 @@ struct TokenizerFile {
                 .map { String(String.UnicodeScalarView($0)) }
             guard parts.count == 2 else {
                 throw TokenizerError.invalidField(
-                    file: reader.file, field: field,
+                    file: file, field: field,
                     reason: "must be two tokens separated by one space, not \(line.debugDescription)")
             }
             return (parts[0], parts[1])
@@ -120,7 +124,7 @@ struct TokenizerFile {
         var parts: [String] = []
         try reader.readArray { reader in parts.append(try reader.readString()) }
         guard parts.count == 2 else {
-            throw TokenizerError.invalidField(file: reader.file, field: field,
+            throw TokenizerError.invalidField(file: file, field: field,
                                               reason: "must be a pair of strings")
         }
         return (parts[0], parts[1])

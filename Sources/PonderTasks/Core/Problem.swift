@@ -72,21 +72,17 @@ public struct Problem: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// A 64-bit FNV-1a hash of UTF-8 bytes.
-///
-/// Swift's `Hasher` is seeded per process, so anything that must be the same on every run
-/// (split membership, per-problem random streams on resume) hashes through this instead.
-public enum StableHash {
-    /// The FNV-1a hash of `text`'s UTF-8 bytes, finished with a SplitMix64 mix so that
-    /// nearby strings land far apart.
-    public static func of(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
+extension Array where Element == Problem {
+    /// The problems of `split` among these loaded ones: all of them, or the first `count`
+    /// in file order (so a smaller run is a prefix of a larger one).
+    /// - Throws: `TaskError.invalidConfiguration` naming `task` when fewer than `count` were loaded.
+    func selecting(split: Split, count: Int?, task: String) throws -> [Problem] {
+        let matching = filter { $0.split == split }
+        guard let count else { return matching }
+        guard count <= matching.count else {
+            throw TaskError.invalidConfiguration(
+                "asked for \(count) \(task) \(split) problems but only \(matching.count) were loaded; ask for fewer or load a larger file")
         }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
+        return Array(matching.prefix(count))
     }
 }

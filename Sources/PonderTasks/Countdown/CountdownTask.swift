@@ -50,13 +50,7 @@ public struct CountdownTask: ReasoningTask {
             }
             return try CountdownGenerator(config: config).problems(split: split, count: count, seed: seed)
         }
-        let matching = loadedProblems.filter { $0.split == split }
-        guard let count else { return matching }
-        guard count <= matching.count else {
-            throw TaskError.invalidConfiguration(
-                "asked for \(count) countdown \(split) problems but the loaded file has \(matching.count)")
-        }
-        return Array(matching.prefix(count))
+        return try loadedProblems.selecting(split: split, count: count, task: "countdown")
     }
 
     public func userMessage(for problem: Problem) throws -> String {

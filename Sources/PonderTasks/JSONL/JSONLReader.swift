@@ -1,4 +1,5 @@
 import Foundation
+import PonderModel
 
 /// One JSON object read from a line of a JSONL file, with typed field accessors whose errors
 /// name the file, the line, the field and what was expected.
@@ -7,6 +8,7 @@ public struct JSONLLine: Sendable {
     public let file: String
     /// 1-based line number.
     public let number: Int
+    /// The line's members by name.
     public let object: [String: JSONValue]
 
     /// A `TaskError.malformedLine` at this line.
@@ -16,14 +18,14 @@ public struct JSONLLine: Sendable {
 
     /// The field's value, or nil when it is absent or JSON `null`.
     public func optional(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
+        guard let value = object[key], !value.isNull else { return nil }
         return value
     }
 
     /// An integer field.
     public func int(_ key: String) throws -> Int {
         guard let value = optional(key) else { throw missing(key, "an integer") }
-        guard let i = value.intValue else { throw wrongKind(key, value, "an integer") }
+        guard let i = value.integerValue else { throw wrongKind(key, value, "an integer") }
         return i
     }
 
@@ -32,7 +34,7 @@ public struct JSONLLine: Sendable {
         guard let value = optional(key) else { throw missing(key, "an array of integers") }
         guard case .array(let items) = value else { throw wrongKind(key, value, "an array of integers") }
         return try items.enumerated().map { index, item in
-            guard let i = item.intValue else {
+            guard let i = item.integerValue else {
                 throw error("expected field \"\(key)\" to be an array of integers, but element \(index + 1) is \(item.kindDescription) (\(item))")
             }
             return i
@@ -82,9 +84,9 @@ public enum JSONLReader {
         return try parse(text, file: name)
     }
 
-    /// Parses JSONL `text`; `file` names it in errors.
+    /// Parses JSONL `text`; `file` names it in errors. A key repeated within one line is an
+    /// error: Python would keep the last value and other readers the first.
     public static func parse(_ text: String, file: String) throws -> [JSONLLine] {
-        let decoder = JSONDecoder()
         var lines: [JSONLLine] = []
         var number = 0
         // "\r\n" is one Character in Swift, so split on both forms of line end.
@@ -94,28 +96,22 @@ public enum JSONLReader {
             if line.allSatisfy(\.isWhitespace) { continue }
             let value: JSONValue
             do {
-                value = try decoder.decode(JSONValue.self, from: Data(line.utf8))
-            } catch {
+                value = try JSONValue.parse(Array(line.utf8), options: lineOptions)
+            } catch let error as JSONParseError {
                 throw TaskError.malformedLine(file: file, line: number,
-                    message: "not valid JSON (\(shortReason(error))); each line must be one JSON object such as {\"numbers\": [3, 5, 7], \"target\": 24}")
+                    message: "not valid JSON (\(error)); each line must be one JSON object such as {\"numbers\": [3, 5, 7], \"target\": 24}")
             }
-            guard case .object(let object) = value else {
+            guard case .object(let members) = value else {
                 throw TaskError.malformedLine(file: file, line: number,
                     message: "expected a JSON object {…}, found \(value.kindDescription)")
             }
+            // Keys that differ only in Unicode normalization are one Swift key: keep the first.
+            let object = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             lines.append(JSONLLine(file: file, number: number, object: object))
         }
         return lines
     }
 
-    private static func shortReason(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError as NSError?,
-               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return detail
-            }
-            return context.debugDescription
-        }
-        return String(describing: error)
-    }
+    /// Strict JSON, repeated keys refused; a byte-order mark before the first line is skipped.
+    private static let lineOptions = JSONParseOptions(duplicateKeys: .reject, skipsByteOrderMark: true)
 }

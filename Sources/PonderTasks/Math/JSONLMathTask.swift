@@ -57,13 +57,7 @@ public struct JSONLMathTask: ReasoningTask {
     }
 
     public func problems(split: Split, count: Int?, seed: UInt64) throws -> [Problem] {
-        let matching = loadedProblems.filter { $0.split == split }
-        guard let count else { return matching }
-        guard count <= matching.count else {
-            throw TaskError.invalidConfiguration(
-                "asked for \(count) \(name) \(split) problems but only \(matching.count) were loaded")
-        }
-        return Array(matching.prefix(count))
+        try loadedProblems.selecting(split: split, count: count, task: name)
     }
 
     public func userMessage(for problem: Problem) throws -> String {
@@ -146,7 +140,7 @@ public struct JSONLMathTask: ReasoningTask {
             var bin = "unknown"
             for name in fields.level {
                 guard let value = line.optional(name) else { continue }
-                if let level = value.intValue {
+                if let level = value.integerValue {
                     bin = "level \(level)"
                 } else if let text = value.textValue {
                     bin = text.lowercased()

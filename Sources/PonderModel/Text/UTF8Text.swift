@@ -1,6 +1,6 @@
-/// Small UTF-8 helpers the tokenizer needs on raw bytes: validation (JSON strings), scalar
-/// stepping in both directions (added-token boundaries), and the incomplete tail of a byte
-/// stream (streaming detokenization). They follow the Unicode "well-formed UTF-8" table
+/// Small UTF-8 helpers on raw bytes: validation (JSON strings, safetensors headers), scalar
+/// stepping in both directions (the tokenizer's added-token boundaries), and the incomplete
+/// tail of a byte stream (streaming detokenization). They follow the Unicode "well-formed UTF-8" table
 /// (Unicode 15, table 3-7), which is what Rust's `str::from_utf8` enforces.
 enum UTF8Scanning {
     /// The number of bytes a sequence starting with `lead` has, or 0 for a byte that cannot
