@@ -89,7 +89,7 @@ public final class ExperimentSession {
     public func finish(analysis: AnalysisOptions = AnalysisOptions(), html: HTMLReportOptions = HTMLReportOptions()) throws -> [URL] {
         progress.finish()
         guard shard == nil else { return [] }
-        let trials = try store.trials(run: run.runID)
+        let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
         guard !trials.isEmpty else { return [] }
         return try ReportFiles.write(try RunAnalysis(trials: trials, run: run, options: analysis), to: outputFolder, html: html)
     }
