@@ -40,6 +40,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Use this checkpoint directory instead of the config's `model`.")
     var model: String?
 
+    @Flag(name: .long, help: "Validate the config and print its trial plan; run nothing.")
+    var check = false
+
     func validate() throws {
         if let shard { _ = try Shard(parsing: shard) }
     }
@@ -49,6 +52,10 @@ struct RunCommand: ParsableCommand {
         let shard = try shard.map(Shard.init(parsing:))
         let config = try ExperimentConfig.loadForRun(URL(fileURLWithPath: config), workingDirectory: cwd,
                                                      modelOverride: model)
+        if check {
+            print(Self.plan(config, shard: shard))
+            return
+        }
         let parent = output.map { TrialEnvironment.resolve($0, in: cwd) }
         let runner = try ExperimentRunner(config: config, workingDirectory: cwd, outputParent: parent, shard: shard)
         let session = runner.session
@@ -64,6 +71,18 @@ struct RunCommand: ParsableCommand {
             print("shard \(shard.map(\.description) ?? ""): done; when every shard is, run `ponder merge \(Console.display(folder))`")
         }
         print(Console.display(folder))
+    }
+
+    /// What a config would run: strategies with their budgets, and the trial count.
+    static func plan(_ config: ExperimentConfig, shard: Shard?) -> String {
+        var lines = ["\(config.name): \(config.task.problemCount) \(config.task.name) \(config.task.split) problems, "
+            + "model \(config.modelDirectory), \(config.evaluation.rawValue), seeds \(config.seeds.map(String.init).joined(separator: ", "))"]
+        for spec in config.strategies {
+            let budgets = config.budgetPoints(for: spec).map(\.description).joined(separator: ", ")
+            lines.append("  \(spec.label) (\(spec.name)) \(spec.paramsJSON) at \(budgets)")
+        }
+        lines.append("\(config.trials(shard: shard).count) trials\(shard.map { " in shard \($0)" } ?? "")")
+        return lines.joined(separator: "\n")
     }
 }
 
