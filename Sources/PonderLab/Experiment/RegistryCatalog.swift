@@ -16,8 +16,10 @@ public struct RegistryCatalog: StrategyCatalog {
         self.registry = registry
     }
 
+    /// The registered names.
     public var strategyNames: [String] { registry.names }
 
+    /// Every problem with `params` (keys relative to `params`); empty when they are fine.
     public func validate(strategy: String, params: [String: ConfigValue]) -> [ParameterIssue] {
         guard let descriptor = try? registry.descriptor(named: strategy) else { return [] }
         let known = descriptor.parameters.map(\.name)
@@ -53,6 +55,8 @@ public struct RegistryCatalog: StrategyCatalog {
         return issues
     }
 
+    /// Every declared parameter's default, so a run id does not change when a default is
+    /// written out.
     public func defaults(for strategy: String) -> [String: ConfigValue] {
         guard let descriptor = try? registry.descriptor(named: strategy) else { return [:] }
         var values: [String: ConfigValue] = [:]

@@ -21,6 +21,7 @@ public struct TaskRegistry: TaskCatalog {
         self.workingDirectory = workingDirectory
     }
 
+    /// The task names configs may use.
     public var taskNames: [String] { ["countdown", "gsm8k", "math", "multiplication"] }
 
     static let styles = ["compact", "r1-zero", "chat"]

@@ -47,8 +47,12 @@ public final class EnginePolicy: Policy {
     /// Whether prompts arrive rendered through the chat template (the task's `chat` style):
     /// they are then encoded without adding special tokens (the template printed BOS).
     public let chat: Bool
+    /// FLOPs per forward, from the checkpoint's config.
     public let flopModel: FlopModel
+    /// The checkpoint's EOS ids (config, generation config and tokenizer), the default
+    /// length cap and step delimiters.
     public let defaultStopConditions: StopConditions
+    /// Width of the final hidden state (`hidden_size`).
     public var hiddenSize: Int { pretrained.config.hiddenSize }
 
     private let tokenizer: Tokenizer
@@ -77,6 +81,7 @@ public final class EnginePolicy: Policy {
     /// Sequences currently held.
     public var liveSequences: Int { slots.count }
 
+    /// Tokenizes a prompt: chat renderings without added special tokens, plain text with them.
     public func encode(prompt: String) throws -> [Int] {
         chat ? try pretrained.encodeRenderedChat(prompt) : try pretrained.encodePrompt(prompt, chat: false)
     }
@@ -90,6 +95,7 @@ public final class EnginePolicy: Policy {
         return tokens.compactMap { try? tokenizer.decode([$0], skipSpecialTokens: true) }.joined()
     }
 
+    /// A new, empty sequence with its own KV cache.
     public func makeSequence() throws -> SequenceID {
         nextID += 1
         slots[nextID] = Slot(cache: pretrained.model.makeCache(capacity: 64), logits: nil, hidden: nil)
@@ -104,6 +110,7 @@ public final class EnginePolicy: Policy {
         return SequenceID(nextID)
     }
 
+    /// Frees a sequence and its cache.
     public func release(_ sequence: SequenceID) {
         slots[sequence.rawValue] = nil
     }
@@ -127,6 +134,7 @@ public final class EnginePolicy: Policy {
         }
     }
 
+    /// The next-token distribution of each sequence (over the valid vocabulary), processed.
     public func nextTokenCandidates(_ sequences: [SequenceID], processor: (any LogitsProcessor)?) throws -> [Candidates] {
         let valid = pretrained.model.validVocabularySize
         return try sequences.map { id in
@@ -138,6 +146,7 @@ public final class EnginePolicy: Policy {
         }
     }
 
+    /// The final hidden state at each sequence's last computed position.
     public func hiddenStates(_ sequences: [SequenceID]) throws -> [[Float]] {
         try sequences.map { id in
             guard let hidden = try slot(id).hidden else { throw EnginePolicyError.notComputed(id) }
