@@ -6,8 +6,9 @@ APT_PKGS   := libopenblas-dev libgsl-dev libsqlite3-dev pkg-config
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PONDER     := .build/release/ponder
 DEMO_MODEL := Tests/Fixtures/models/qwen2-gqa-bias
+QUICKSTART := experiments/quickstart.yaml
 
-.PHONY: deps build test demo clean
+.PHONY: deps build test demo generate-demo clean
 
 ## Install the Debian packages Ponder links against, only those that are missing.
 deps:
@@ -25,9 +26,18 @@ build: deps
 test: deps
 	$(SWIFT) test --disable-swift-testing
 
-## Ponder's main job on a committed fixture checkpoint (random weights: the text is noise,
-## the point is the whole path from tokenizer to sampled tokens).
+## Ponder's main job: the quickstart experiment (every strategy at three budgets on a slice of
+## Countdown with models/countdown-tiny), then where its report is. The run's stdout ends with
+## the run folder; progress goes to stderr.
 demo: build
+	@out=$$($(PONDER) run $(QUICKSTART)) || exit $$?; \
+	printf '%s\n' "$$out"; \
+	folder=$$(printf '%s\n' "$$out" | tail -n 1); \
+	echo "ponder: report at $$folder/report.html (also $$folder/report.md and $$folder/curves.csv)"
+
+## The engine alone on a committed fixture checkpoint (random weights: the text is noise, the
+## point is the whole path from tokenizer to sampled tokens).
+generate-demo: build
 	$(PONDER) inspect $(DEMO_MODEL)
 	$(PONDER) generate --model $(DEMO_MODEL) --prompt "Ponder: sample more, or search?" --max-new-tokens 32 --temperature 0.8 --seed 1
 

@@ -30,8 +30,9 @@ let package = Package(
         // The decoding layer: Policy, ComputeLedger, Budget, strategies. Sees the model only
         // through Policy; takes the task's pieces as hooks, so it does not import PonderTasks.
         .target(name: "PonderSearch", dependencies: ["PonderModel"]),
+        // Experiments: configs, the trial runner over tasks and strategies, store, reports.
         .target(name: "PonderLab", dependencies: [
-            "PonderModel", "CGSL",
+            "PonderModel", "PonderTasks", "PonderSearch", "CGSL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -50,8 +51,11 @@ let package = Package(
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),
-        .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "ponder-lab-crash-writer"]),
+        .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "PonderSearch", "PonderTasks", "ponder-lab-crash-writer"]),
         .testTarget(name: "PonderSearchTests", dependencies: ["PonderSearch"]),
+        // End-to-end runs of the built `ponder` binary (run, kill and resume, shards, rejection
+        // sampling) on fixture checkpoints.
+        .testTarget(name: "PonderCLITests", dependencies: ["Ponder", "ponder"]),
     ],
     swiftLanguageModes: [.v6]
 )

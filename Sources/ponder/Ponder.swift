@@ -8,8 +8,9 @@ struct PonderCommand: ParsableCommand {
         commandName: "ponder",
         abstract: "A research lab for test-time compute: sample more, or search?",
         subcommands: [
-            GenerateCommand.self, InspectCommand.self, TokenizeCommand.self, DetokenizeCommand.self,
-            TasksCommand.self,
+            RunCommand.self, ReportCommand.self, MergeCommand.self, NotebookCommand.self,
+            RejectionSampleCommand.self, GenerateCommand.self, InspectCommand.self, TokenizeCommand.self,
+            DetokenizeCommand.self, TasksCommand.self,
         ]
     )
 }

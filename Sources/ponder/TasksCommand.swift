@@ -24,7 +24,7 @@ struct TasksSampleCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The task: countdown, multiplication, or math (math needs --file).")
+    @Option(help: "The task: countdown, multiplication, gsm8k or math (the last two need --file).")
     var task: String = "countdown"
 
     @Option(name: .customLong("n"), help: "How many problems to show.")
@@ -59,25 +59,13 @@ struct TasksSampleCommand: ParsableCommand {
         }
     }
 
+    /// The task through the lab's registry, so names, options and errors match `ponder run`.
     private func makeTask(split: Split) throws -> any ReasoningTask {
-        let url = file.map { URL(fileURLWithPath: $0) }
-        switch task {
-        case "countdown":
-            if let url { return CountdownTask(problems: try CountdownTask.loadJSONL(url, split: split)) }
-            return try CountdownTask()
-        case "multiplication":
-            guard url == nil else {
-                throw ValidationError("multiplication generates its problems; drop --file")
-            }
-            return try MultiplicationTask()
-        case "math":
-            guard let url else {
-                throw ValidationError("--task math reads problems from a JSONL file; pass --file path.jsonl")
-            }
-            return try JSONLMathTask(loading: url, split: split)
-        default:
-            throw ValidationError("unknown --task '\(task)'; expected countdown, multiplication or math")
-        }
+        var options: [String: ConfigValue] = ["style": .string(style)]
+        if let file { options["file"] = .string(file) }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return try TaskRegistry(workingDirectory: cwd)
+            .make(task: task, split: split.rawValue, options: options, chatRenderer: nil).task
     }
 
     private func describe(_ problem: Problem, index: Int, task: any ReasoningTask,

@@ -47,7 +47,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.evaluation, .verifierHidden)
         XCTAssertEqual(config.task, TaskSelection(name: "countdown", split: "test", problemCount: 3, seed: 7,
                                                   options: ["numbers": .int(3)]))
-        XCTAssertEqual(config.outputDirectory, "runs/countdown-curves")
+        XCTAssertEqual(config.outputDirectory, "runs")
         XCTAssertEqual(config.seeds, [0, 1])
         XCTAssertEqual(config.strategies.map(\.label), ["greedy", "best-of-n"])
         // the registry default is applied under the given params

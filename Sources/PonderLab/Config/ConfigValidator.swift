@@ -10,7 +10,7 @@ struct ConfigValidator {
     private var issues: [ConfigIssue] = []
 
     static let topLevelKeys = ["name", "model", "task", "evaluation", "strategies", "budgets",
-                               "seeds", "output"]
+                               "generation", "seeds", "output"]
     static let taskKeys = ["name", "split", "problems", "seed", "options"]
     static let strategyKeys = ["name", "label", "params", "budgets"]
     static let budgetKeys = ["kind", "values"]
@@ -44,14 +44,16 @@ struct ConfigValidator {
         let evaluation = validateEvaluation(root)
         let budgets = root["budgets"].flatMap { validateBudgets($0, at: "budgets") } ?? []
         let strategies = validateStrategies(root["strategies"], haveGlobalBudgets: !budgets.isEmpty)
+        let generation = validateGeneration(root["generation"])
         let seeds = validateSeeds(root["seeds"])
-        let output = string(root, "output", at: "", fix: "give an output folder path.") ?? "runs/\(name)"
+        let output = string(root, "output", at: "", fix: "give the folder run folders go in.") ?? "runs"
 
         guard issues.isEmpty else { throw ConfigError(issues) }
         let normalized = Self.normalize(name: name, model: model, task: task, evaluation: evaluation,
-                                        strategies: strategies, budgets: budgets, seeds: seeds)
+                                        strategies: strategies, budgets: budgets, generation: generation,
+                                        seeds: seeds)
         return ExperimentConfig(name: name, modelDirectory: model, task: task, evaluation: evaluation,
-                                strategies: strategies, budgets: budgets, seeds: seeds,
+                                strategies: strategies, budgets: budgets, generation: generation, seeds: seeds,
                                 outputDirectory: output, sourceFiles: loaded.files, normalized: normalized)
     }
 
@@ -86,6 +88,11 @@ struct ConfigValidator {
                 options = entries
             } else {
                 report("task.options", "expected a map, found \(raw.typeName).", "write `options:` with `key: value` lines.")
+            }
+        }
+        if let catalog = context.tasks, catalog.taskNames.contains(name) {
+            for issue in catalog.validate(task: name, split: split, options: options) {
+                report(issue.key.map { "task.\($0)" } ?? "task", issue.problem, issue.fix)
             }
         }
         return TaskSelection(name: name, split: split, problemCount: problems, seed: UInt64(seed), options: options)
@@ -293,7 +300,8 @@ extension ConfigValidator {
     /// The tree the run id hashes: every default written out, `output` left out (where
     /// results are written does not change what they are).
     static func normalize(name: String, model: String, task: TaskSelection, evaluation: EvaluationMode,
-                          strategies: [StrategySpec], budgets: [BudgetSweep], seeds: [UInt64]) -> ConfigValue {
+                          strategies: [StrategySpec], budgets: [BudgetSweep], generation: GenerationSettings,
+                          seeds: [UInt64]) -> ConfigValue {
         func sweeps(_ list: [BudgetSweep]) -> ConfigValue {
             .list(list.map { .map(["kind": .string($0.kind.rawValue), "values": .list($0.values.map(ConfigValue.double))]) })
         }
@@ -312,6 +320,7 @@ extension ConfigValidator {
             "evaluation": .string(evaluation.rawValue),
             "strategies": .list(strategyValues),
             "budgets": sweeps(budgets),
+            "generation": generation.normalized,
             "seeds": .list(seeds.map { .int(Int($0)) }),
         ])
     }

@@ -96,9 +96,13 @@ public struct ExperimentConfig: Sendable {
     public var strategies: [StrategySpec]
     /// The budget sweeps every strategy without its own `budgets` runs at.
     public var budgets: [BudgetSweep]
+    /// How completions are sampled and when they end (`generation:`).
+    public var generation: GenerationSettings
     /// Replication seeds; each (problem, strategy, budget) runs once per seed.
     public var seeds: [UInt64]
-    /// The output folder (results database, CSV, plots, reports); default `runs/<name>`.
+    /// The folder run folders are made in (`output:`, default `runs`): a run writes its
+    /// database, CSV, plots and reports to `<output>/<name>-<run id prefix>/`, so a changed
+    /// config never mixes its results into an older run's folder.
     public var outputDirectory: String
     /// The files the config was read from, the named file first.
     public var sourceFiles: [String]
@@ -122,7 +126,7 @@ public struct ExperimentConfig: Sendable {
     }
 
     init(name: String, modelDirectory: String, task: TaskSelection, evaluation: EvaluationMode,
-         strategies: [StrategySpec], budgets: [BudgetSweep], seeds: [UInt64],
+         strategies: [StrategySpec], budgets: [BudgetSweep], generation: GenerationSettings, seeds: [UInt64],
          outputDirectory: String, sourceFiles: [String], normalized: ConfigValue) {
         self.name = name
         self.modelDirectory = modelDirectory
@@ -130,6 +134,7 @@ public struct ExperimentConfig: Sendable {
         self.evaluation = evaluation
         self.strategies = strategies
         self.budgets = budgets
+        self.generation = generation
         self.seeds = seeds
         self.outputDirectory = outputDirectory
         self.sourceFiles = sourceFiles
@@ -193,22 +198,35 @@ public struct StrategyCatalogTable: StrategyCatalog {
     }
 }
 
+/// What the task registry tells config validation: task names, and problems with a task's
+/// split and options (the CLI passes the lab's `TaskRegistry`).
+public protocol TaskCatalog: Sendable {
+    /// Every registered task name.
+    var taskNames: [String] { get }
+    /// Problems with `split` and `options` for `task`. Each issue's `key` is relative to the
+    /// `task` section (e.g. `options.file`, `split`).
+    func validate(task: String, split: String, options: [String: ConfigValue]) -> [ParameterIssue]
+}
+
 /// What validation checks against beyond the file itself.
 public struct ValidationContext: Sendable {
     /// The strategy registry.
     public var strategies: any StrategyCatalog
-    /// Registered task names; nil skips the check.
+    /// Registered task names; nil skips the check (a `tasks` catalog supplies them too).
     public var taskNames: [String]?
+    /// The task registry, which also checks splits and task options; nil skips those checks.
+    public var tasks: (any TaskCatalog)?
     /// Relative model and output paths are resolved against this folder.
     public var workingDirectory: URL
     /// Whether a missing model directory is an error (tests of pure config logic turn it off).
     public var requireModelDirectory: Bool
 
-    public init(strategies: any StrategyCatalog, taskNames: [String]? = nil,
+    public init(strategies: any StrategyCatalog, taskNames: [String]? = nil, tasks: (any TaskCatalog)? = nil,
                 workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 requireModelDirectory: Bool = true) {
         self.strategies = strategies
-        self.taskNames = taskNames
+        self.taskNames = taskNames ?? tasks?.taskNames
+        self.tasks = tasks
         self.workingDirectory = workingDirectory
         self.requireModelDirectory = requireModelDirectory
     }

@@ -60,7 +60,7 @@ public enum ReportFiles {
             run = runs.last
         }
         guard let run else { throw ReportError.noResults(path: database.path) }
-        let trials = try store.trials(run: run.runID)
+        let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
         guard !trials.isEmpty else { throw ReportError.noTrials(runID: run.runID) }
         return try write(try RunAnalysis(trials: trials, run: run, options: options), to: runFolder, html: htmlOptions)
     }

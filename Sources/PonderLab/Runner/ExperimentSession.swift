@@ -38,9 +38,12 @@ public final class ExperimentSession {
         self.config = config
         self.shard = shard
         self.outputFolder = outputFolder
-        run = RunInfo(config: config, modelVersion: modelVersion, codeVersion: codeVersion)
+        let info = RunInfo(config: config, modelVersion: modelVersion, codeVersion: codeVersion)
         store = try ResultsStore(url: ExperimentSession.databaseURL(outputFolder: outputFolder, shard: shard))
-        try store.register(run: run)
+        try store.register(run: info)
+        // A resumed run keeps the record made when it first started (its start time is in the
+        // reports, which must not change when a finished run is rerun).
+        run = try store.runs().first { $0.runID == info.runID } ?? info
         let planned = config.trials(shard: shard)
         let finished = try store.finishedTrialKeys(run: run.runID)
         pendingTrials = planned.filter { !finished.contains($0.key) }
@@ -89,7 +92,7 @@ public final class ExperimentSession {
     public func finish(analysis: AnalysisOptions = AnalysisOptions(), html: HTMLReportOptions = HTMLReportOptions()) throws -> [URL] {
         progress.finish()
         guard shard == nil else { return [] }
-        let trials = try store.trials(run: run.runID)
+        let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
         guard !trials.isEmpty else { return [] }
         return try ReportFiles.write(try RunAnalysis(trials: trials, run: run, options: analysis), to: outputFolder, html: html)
     }

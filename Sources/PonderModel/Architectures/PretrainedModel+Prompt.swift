@@ -47,7 +47,16 @@ extension PretrainedModel {
     public func encodePrompt(_ text: String, chat: Bool) throws -> [Int] {
         let tokenizer = try requireTokenizer()
         guard chat else { return try tokenizer.encode(text, addSpecialTokens: true) }
-        let ids = try tokenizer.encode(try renderChat(text), addSpecialTokens: false)
+        return try encodeRenderedChat(try renderChat(text))
+    }
+
+    /// Encodes a prompt that was already rendered through the chat template (a task's chat
+    /// prompt style renders it once, so that its text can be stored and scored): no special
+    /// tokens are added, since the template printed BOS itself, and exactly one leading BOS
+    /// is checked.
+    public func encodeRenderedChat(_ rendered: String) throws -> [Int] {
+        let tokenizer = try requireTokenizer()
+        let ids = try tokenizer.encode(rendered, addSpecialTokens: false)
         if let bos = tokenizer.bosTokenId ?? bosTokenId {
             let leading = ids.prefix { $0 == bos }.count
             if leading > 1 { throw PromptError.doubleBOS(count: leading) }

@@ -24,6 +24,8 @@ public enum ValueHeadError: Error, Equatable, CustomStringConvertible, Localized
     case badData(name: String, shape: [Int], count: Int)
     /// A hidden vector of the wrong width.
     case inputWidth(expected: Int, got: Int)
+    /// The file's metadata names a value this loader does not know.
+    case badMetadata(key: String, value: String, allowed: [String])
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum ValueHeadError: Error, Equatable, CustomStringConvertible, Localized
             "value-head tensor '\(name)' has shape \(shape) but \(count) values"
         case let .inputWidth(expected, got):
             "the value head reads vectors of width \(expected) but got one of width \(got)"
+        case let .badMetadata(key, value, allowed):
+            "value_head.safetensors metadata '\(key)' is '\(value)'; expected one of: \(allowed.joined(separator: ", "))"
         }
     }
 

@@ -1,0 +1,171 @@
+import PonderModel
+
+/// Errors of the engine-backed policy. Messages say what is wrong and how to fix it.
+public enum EnginePolicyError: Error, Equatable, CustomStringConvertible {
+    /// A handle this policy does not hold (released, or from another policy).
+    case unknownSequence(SequenceID)
+    /// Candidates or a hidden state were read before the sequence computed any token.
+    case notComputed(SequenceID)
+    /// `extend` got a different number of token lists than sequences, or an empty list.
+    case badExtension(String)
+
+    public var description: String {
+        switch self {
+        case .unknownSequence(let id):
+            return "\(id) is not a live sequence of the engine policy (released, or from another policy)"
+        case .notComputed(let id):
+            return "\(id) has no computed position yet; extend it with its prompt before reading candidates"
+        case .badExtension(let reason):
+            return "invalid extend call: \(reason)"
+        }
+    }
+}
+
+/// PonderSearch's `Policy` over a loaded checkpoint: what strategies run on when the lab
+/// runs a real model.
+///
+/// Each sequence owns a `KVCache`; `extend` is one batched `TransformerModel.extend` over all
+/// new tokens of all listed sequences and keeps each one's last-position logits and final
+/// hidden state (what candidates and the value head read).
+///
+/// `fork` **copies** the parent's cache (O(length), not O(1)): it is correct but not the
+/// paged, copy-on-write sharing the design's `Engine` will give. Search still never
+/// re-encodes a prefix, and the ledger charges forks as reused tokens either way, so FLOP
+/// figures do not change when this adapter moves onto the paged engine; only wall time and
+/// memory will. Everything model-specific lives in this file so that the swap is local.
+public final class EnginePolicy: Policy {
+    private struct Slot {
+        var cache: KVCache
+        /// Logits of the last computed position, `[vocab]` (nil before the first extend).
+        var logits: [Float]?
+        /// Final hidden state of the last computed position, `[hidden]`.
+        var hidden: [Float]?
+    }
+
+    /// The checkpoint (weights, tokenizer, chat template).
+    public let pretrained: PretrainedModel
+    /// Whether prompts arrive rendered through the chat template (the task's `chat` style):
+    /// they are then encoded without adding special tokens (the template printed BOS).
+    public let chat: Bool
+    /// FLOPs per forward, from the checkpoint's config.
+    public let flopModel: FlopModel
+    /// The checkpoint's EOS ids (config, generation config and tokenizer), the default
+    /// length cap and step delimiters.
+    public let defaultStopConditions: StopConditions
+    /// Width of the final hidden state (`hidden_size`).
+    public var hiddenSize: Int { pretrained.config.hiddenSize }
+
+    private let tokenizer: Tokenizer
+    private let workspace: ForwardWorkspace
+    private var slots: [Int: Slot] = [:]
+    private var nextID = 0
+
+    /// A policy over `model`.
+    /// - Parameters:
+    ///   - chat: prompts are chat-template renderings (see `chat`); otherwise plain text,
+    ///     encoded with the tokenizer's special tokens (BOS for Llama-style tokenizers).
+    ///   - maxNewTokens: the default length cap of a completion.
+    ///   - stepDelimiters: default step ends, when the task gives no step splitter.
+    /// - Throws: `PromptError.noTokenizer` when the checkpoint has no `tokenizer.json`.
+    public init(model: PretrainedModel, chat: Bool = false, maxNewTokens: Int = 512,
+                stepDelimiters: [String] = ["\n\n"]) throws {
+        self.pretrained = model
+        self.chat = chat
+        self.tokenizer = try model.requireTokenizer()
+        self.flopModel = FlopModel(config: model.config)
+        self.defaultStopConditions = StopConditions(eosTokenIDs: model.eosTokenIds, stopStrings: [],
+                                                    stepDelimiters: stepDelimiters, maxNewTokens: maxNewTokens)
+        self.workspace = model.model.makeWorkspace()
+    }
+
+    /// Sequences currently held.
+    public var liveSequences: Int { slots.count }
+
+    /// Tokenizes a prompt: chat renderings without added special tokens, plain text with them.
+    public func encode(prompt: String) throws -> [Int] {
+        chat ? try pretrained.encodeRenderedChat(prompt) : try pretrained.encodePrompt(prompt, chat: false)
+    }
+
+    /// Decodes without special tokens (EOS, end-of-turn), as `skip_special_tokens=True` does,
+    /// so stop strings and answers are matched on the visible text.
+    public func detokenize(_ tokens: [Int]) -> String {
+        if let text = try? tokenizer.decode(tokens, skipSpecialTokens: true) { return text }
+        // An id outside the tokenizer (a padded vocabulary row) cannot be sampled, because the
+        // model masks those logits; drop such ids rather than lose the whole text.
+        return tokens.compactMap { try? tokenizer.decode([$0], skipSpecialTokens: true) }.joined()
+    }
+
+    /// A new, empty sequence with its own KV cache.
+    public func makeSequence() throws -> SequenceID {
+        nextID += 1
+        slots[nextID] = Slot(cache: pretrained.model.makeCache(capacity: 64), logits: nil, hidden: nil)
+        return SequenceID(nextID)
+    }
+
+    /// Copies the parent's cache and last outputs (see the type's note on copying).
+    public func fork(_ parent: SequenceID) throws -> SequenceID {
+        let slot = try self.slot(parent)
+        nextID += 1
+        slots[nextID] = Slot(cache: slot.cache.fork(), logits: slot.logits, hidden: slot.hidden)
+        return SequenceID(nextID)
+    }
+
+    /// Frees a sequence and its cache.
+    public func release(_ sequence: SequenceID) {
+        slots[sequence.rawValue] = nil
+    }
+
+    /// One batched forward over every new token of every listed sequence. Invalid input
+    /// (a bad id, a context overflow) throws before any cache changes.
+    public func extend(_ sequences: [SequenceID], tokens: [[Int]]) throws {
+        guard sequences.count == tokens.count else {
+            throw EnginePolicyError.badExtension("\(sequences.count) sequences but \(tokens.count) token lists")
+        }
+        guard !sequences.isEmpty else { return }
+        let requests = try zip(sequences, tokens).map { id, new in
+            guard !new.isEmpty else { throw EnginePolicyError.badExtension("\(id) was given no tokens") }
+            return SequenceExtension(cache: try slot(id).cache, tokens: new)
+        }
+        let results = try pretrained.model.extend(requests, workspace: workspace, outputs: .last,
+                                                  returnHiddenStates: true)
+        for (id, result) in zip(sequences, results) {
+            slots[id.rawValue]?.logits = Array(result.lastLogits)
+            slots[id.rawValue]?.hidden = result.hiddenStates
+        }
+    }
+
+    /// The next-token distribution of each sequence (over the valid vocabulary), processed.
+    public func nextTokenCandidates(_ sequences: [SequenceID], processor: (any LogitsProcessor)?) throws -> [Candidates] {
+        let valid = pretrained.model.validVocabularySize
+        return try sequences.map { id in
+            guard let logits = try slot(id).logits else { throw EnginePolicyError.notComputed(id) }
+            // Padded rows (≥ the valid vocabulary) are dropped, so they can never be chosen.
+            var set = logits.withUnsafeBufferPointer { Candidates(logits: $0, validCount: valid) }
+            processor?.process(&set)
+            return set
+        }
+    }
+
+    /// The final hidden state at each sequence's last computed position.
+    public func hiddenStates(_ sequences: [SequenceID]) throws -> [[Float]] {
+        try sequences.map { id in
+            guard let hidden = try slot(id).hidden else { throw EnginePolicyError.notComputed(id) }
+            return hidden
+        }
+    }
+
+    private func slot(_ id: SequenceID) throws -> Slot {
+        guard let slot = slots[id.rawValue] else { throw EnginePolicyError.unknownSequence(id) }
+        return slot
+    }
+}
+
+extension FlopModel {
+    /// The FLOP model of a Hugging Face config (Qwen2 and Llama have gated, SwiGLU MLPs).
+    public init(config: ModelConfig) {
+        self.init(hiddenSize: config.hiddenSize, layers: config.numHiddenLayers,
+                  heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads,
+                  headDim: config.headDim, intermediateSize: config.intermediateSize,
+                  vocabSize: config.vocabSize, gatedMLP: true)
+    }
+}

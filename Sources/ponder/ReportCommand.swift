@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Ponder
+
+/// `ponder report RUN_DIR`: regenerates a run folder's curves and reports from its database.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rewrite a run folder's CSV tables, plots, report.md and report.html from results.sqlite.",
+        discussion: """
+            Reports are a deterministic function of the stored trials: regenerating an unchanged \
+            run changes no bytes. Works on a run still in progress (the trials finished so far).
+            """)
+
+    @Argument(help: "The run folder (the last line `ponder run` printed).")
+    var runFolder: String
+
+    @Option(name: .customLong("run"), help: "The run id (or a prefix) when the folder's database holds several runs; default: the latest.")
+    var runID: String?
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: runFolder)
+        let files = try ReportFiles.write(runFolder: folder, runID: runID)
+        for file in files { Console.info("wrote \(Console.display(file))") }
+        try ReportSupport.printSummary(folder: folder, runID: runID)
+        print(Console.display(folder))
+    }
+}
+
+/// `ponder merge RUN_DIR`: combines the shard databases of a sharded run and writes its reports.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge a run folder's shards/results-*.sqlite into results.sqlite, then write the reports.",
+        discussion: """
+            Every shard must belong to the same run (same config, model and ponder version). \
+            Merging is idempotent: trials already present are skipped, so merging again after \
+            more shards finished is safe.
+            """)
+
+    @Argument(help: "The run folder the shards wrote into.")
+    var runFolder: String
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: runFolder)
+        let shards = try ExperimentSession.shardDatabases(in: folder)
+        guard !shards.isEmpty else {
+            throw ValidationError("\(runFolder) has no shards/results-*.sqlite; run `ponder run CONFIG --shard i/n` first")
+        }
+        let store = try ResultsStore(runFolder: folder)
+        let summary = try store.merge(from: shards)
+        Console.info("merged \(summary.sources) shard database(s): \(summary.inserted) trial(s) added, "
+            + "\(summary.duplicates) already present")
+        let files = try ReportFiles.write(runFolder: folder)
+        for file in files { Console.info("wrote \(Console.display(file))") }
+        try ReportSupport.printSummary(folder: folder, runID: nil)
+        print(Console.display(folder))
+    }
+}
+
+enum ReportSupport {
+    /// Prints the accuracy table of a run folder's run (the latest, or `runID`).
+    static func printSummary(folder: URL, runID: String?) throws {
+        let store = try ResultsStore(runFolder: folder)
+        let runs = try store.runs()
+        guard let run = runID.flatMap({ id in runs.first { $0.runID.hasPrefix(id) } }) ?? runs.last else { return }
+        let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
+        guard !trials.isEmpty else { return }
+        print(RunSummary.table(try RunAnalysis(trials: trials, run: run)))
+    }
+}

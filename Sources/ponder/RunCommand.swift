@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Ponder
+
+/// `ponder run CONFIG`: Ponder's main job. Runs every (problem, strategy, budget, seed) trial
+/// of an experiment config that is not yet in its results database, then writes the curves and
+/// reports.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment config: trials into results.sqlite, then curves and reports.",
+        discussion: """
+            The config is validated completely before any work (unknown keys, types, ranges, \
+            strategy parameters, task options, the model directory). Results go to \
+            <output>/<name>-<run id prefix>/ (output: from the config, default runs/): \
+            results.sqlite, curves.csv, trials.csv, SVG plots, report.md and report.html. \
+            The last line printed is that folder. Every finished trial is committed at once, \
+            so an interrupted run resumes where it stopped, and rerunning a finished run \
+            does no new work.
+
+            --shard i/n runs every n-th trial (0-based i) into shards/results-i-of-n.sqlite in \
+            the same folder, for job arrays; `ponder merge FOLDER` combines the shards and \
+            writes the reports.
+
+            Examples:
+              ponder run experiments/quickstart.yaml
+              ponder run experiments/countdown-curves.yaml --shard 3/8
+              ponder run experiments/gsm8k-r1-distill.yaml --model ~/models/DeepSeek-R1-Distill-Qwen-1.5B
+            """)
+
+    @Argument(help: "The experiment config (YAML).")
+    var config: String
+
+    @Option(name: .long, help: "Folder the run folder is created in (replaces the config's `output`, default runs/).")
+    var output: String?
+
+    @Option(name: .long, help: "Run only shard i of n (0-based), e.g. 0/4.")
+    var shard: String?
+
+    @Option(name: .long, help: "Use this checkpoint directory instead of the config's `model`.")
+    var model: String?
+
+    @Flag(name: .long, help: "Validate the config and print its trial plan; run nothing.")
+    var check = false
+
+    func validate() throws {
+        if let shard { _ = try Shard(parsing: shard) }
+    }
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let shard = try shard.map(Shard.init(parsing:))
+        let config = try ExperimentConfig.loadForRun(URL(fileURLWithPath: config), workingDirectory: cwd,
+                                                     modelOverride: model)
+        if check {
+            print(Self.plan(config, shard: shard))
+            return
+        }
+        let parent = output.map { TrialEnvironment.resolve($0, in: cwd) }
+        let runner = try ExperimentRunner(config: config, workingDirectory: cwd, outputParent: parent, shard: shard)
+        let session = runner.session
+        let env = runner.environment
+        Console.info("ponder run: \(config.name), run \(session.runID.prefix(12))\(shard.map { ", shard \($0)" } ?? ""): "
+            + "\(session.plannedCount) trials, \(session.pendingTrials.count) to run; model \(config.modelDirectory) "
+            + "(value head: \(env.valueFunction == nil ? "none" : "yes")), \(env.problems.count) \(env.task.name) problems")
+        let folder = try runner.run()
+        if shard == nil {
+            let trials = TrialOrder.canonical(try session.store.trials(run: session.runID), run: session.run)
+            if !trials.isEmpty { print(RunSummary.table(try RunAnalysis(trials: trials, run: session.run))) }
+        } else {
+            print("shard \(shard.map(\.description) ?? ""): done; when every shard is, run `ponder merge \(Console.display(folder))`")
+        }
+        print(Console.display(folder))
+    }
+
+    /// What a config would run: strategies with their budgets, and the trial count.
+    static func plan(_ config: ExperimentConfig, shard: Shard?) -> String {
+        var lines = ["\(config.name): \(config.task.problemCount) \(config.task.name) \(config.task.split) problems, "
+            + "model \(config.modelDirectory), \(config.evaluation.rawValue), seeds \(config.seeds.map(String.init).joined(separator: ", "))"]
+        for spec in config.strategies {
+            let budgets = config.budgetPoints(for: spec).map(\.description).joined(separator: ", ")
+            lines.append("  \(spec.label) (\(spec.name)) \(spec.paramsJSON) at \(budgets)")
+        }
+        lines.append("\(config.trials(shard: shard).count) trials\(shard.map { " in shard \($0)" } ?? "")")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Output helpers shared by the commands.
+enum Console {
+    /// A line on stderr (stdout is kept for results, its last line being a path).
+    static func info(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// `url` relative to the working directory when it lies inside it (stable across
+    /// machines, so notebooks that print it do not change), else absolute.
+    static func display(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let path = url.standardizedFileURL.path
+        let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}
+
+/// The accuracy table `ponder run` and `ponder report` print.
+enum RunSummary {
+    static func table(_ analysis: RunAnalysis) -> String {
+        var lines = ["strategy              budget              n   accuracy  95% CI          mean FLOPs   mean tokens"]
+        for point in analysis.curves {
+            let ci = String(format: "[%.2f, %.2f]", point.accuracy.low, point.accuracy.high)
+            lines.append(pad(point.strategy, 22) + pad(point.budget.description, 18)
+                + String(format: "%3d   %6.3f  ", point.n, point.accuracy.estimate) + pad(ci, 14)
+                + pad(formatFLOPs(point.meanFlops), 13) + String(format: "%.1f", point.meanGeneratedTokens))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
