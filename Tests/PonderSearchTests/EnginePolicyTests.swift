@@ -113,6 +113,28 @@ final class EnginePolicyTests: XCTestCase {
         XCTAssertLessThanOrEqual(result.ledger.forwardBatches, 1 + 6)
     }
 
+    /// Every built-in strategy runs through the one protocol on a real (fixture) checkpoint,
+    /// stays within its budget, and pays for what it computed.
+    func testEveryBuiltInStrategyRunsOnAFixtureCheckpoint() throws {
+        let model = try load("qwen2-gqa-bias")
+        // A hand-set linear head over the real hidden size: enough to drive value-guided search.
+        let hidden = model.config.hiddenSize
+        let head = LinearValueHead(weight: (0..<hidden).map { Float(($0 % 7) - 3) * 0.01 }, bias: 0.1)
+        let registry = StrategyRegistry.builtIn
+        XCTAssertEqual(Set(registry.names),
+                       ["greedy", "sample", "best-of-n", "rejection", "beam", "mcts-step", "mcts-token"])
+        for name in registry.names {
+            let budget = Budget.tokens(400)
+            let context = try self.context(model, maxNewTokens: 8, budget: budget, value: head)
+            let result = try registry.make(name).search(SearchProblem(id: "p", prompt: "Answer: 12"), in: context)
+            XCTAssertGreaterThan(result.ledger.prefillTokens, 0, name)
+            XCTAssertGreaterThan(result.ledger.policyFLOPs, 0, name)
+            XCTAssertFalse(result.candidates.isEmpty, "\(name) returns its candidates")
+            XCTAssertLessThanOrEqual(result.ledger.generatedTokens, 400, "\(name) never overshoots a token budget")
+            XCTAssertEqual(result.ledger.verifierCalls, 0, "\(name) never calls the checker in verifier-hidden mode")
+        }
+    }
+
     func testFlopModelComesFromTheConfig() throws {
         let config = try load("llama-rope-llama3").config
         let flop = FlopModel(config: config)
