@@ -23,6 +23,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Ponder", targets: ["Ponder"]),
+        // The model layer alone (engine, tokenizer, kernels), for Benchmarks/ and light clients.
+        .library(name: "PonderModel", targets: ["PonderModel"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [

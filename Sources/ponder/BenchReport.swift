@@ -130,12 +130,15 @@ struct BenchReport: Encodable {
     static func waitForScaling(pool: WorkerPool, log: (String) -> Void) throws -> Double {
         let single = WorkerPool(threads: 1)
         var scaling = 0.0
-        for attempt in 0..<7 {
+        let attempts = 7
+        for attempt in 1...attempts {
             scaling = MachineLimits.sgemm(pool: pool, repeats: 3, size: 1024)
                 / max(MachineLimits.sgemm(pool: single, repeats: 3, size: 1024), 1e-9)
             if pool.threadCount == 1 || scaling >= 0.8 * Double(pool.threadCount) { return scaling }
-            log(String(format: "threads scale only %.2f× (another process may hold a core); waiting (%d/6)", scaling, attempt + 1))
-            if attempt < 6 { Thread.sleep(forTimeInterval: 10) }
+            guard attempt < attempts else { break }
+            log(String(format: "threads scale only %.2f× (another process may hold a core); waiting 10 s (%d/%d)",
+                       scaling, attempt, attempts - 1))
+            Thread.sleep(forTimeInterval: 10)
         }
         log(String(format: "warning: reporting with thread scaling %.2f×; figures are below what this machine can do", scaling))
         return scaling

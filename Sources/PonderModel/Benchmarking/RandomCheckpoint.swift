@@ -33,7 +33,7 @@ public enum RandomCheckpoint {
         public func config(dtype: SafeTensorsDType) throws -> ModelConfig {
             try ModelConfig(modelType: "qwen2", hiddenSize: hiddenSize, numHiddenLayers: layers, numAttentionHeads: heads,
                             numKeyValueHeads: kvHeads, intermediateSize: intermediateSize, vocabSize: vocabSize,
-                            tieWordEmbeddings: true, attentionBias: true, maxPositionEmbeddings: 4096,
+                            tieWordEmbeddings: true, maxPositionEmbeddings: 4096,
                             torchDtype: dtype == .bf16 ? "bfloat16" : dtype == .f16 ? "float16" : "float32")
         }
     }
