@@ -21,6 +21,15 @@ enum MatrixKernels {
     static func skinny(x: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>,
                        bias: UnsafePointer<Float>?, columns: Range<Int>, y: UnsafeMutablePointer<Float>,
                        ldy: Int, accumulate: Bool) {
+        // One to three rows (decoding a few sequences): the product is a stream over W, so
+        // read W strictly in memory order, one weight row at a time, which the hardware
+        // prefetcher follows best.
+        switch rows {
+        case 1: return stream(1, x, k, weight, bias, columns, y, ldy, accumulate)
+        case 2: return stream(2, x, k, weight, bias, columns, y, ldy, accumulate)
+        case 3: return stream(3, x, k, weight, bias, columns, y, ldy, accumulate)
+        default: break
+        }
         var j = columns.lowerBound
         // Four weight rows at a time, against two input rows at a time: 8 accumulators, 4 + 2
         // loads per 8 FMAs, and the four weight rows stay in L1 while the input rows go by.
@@ -90,6 +99,44 @@ enum MatrixKernels {
                 out.pointee = accumulate ? out.pointee + value : value
             }
             j += 1
+        }
+    }
+
+    /// `skinny` for `rows` ≤ 3 input rows: each weight row is read once, 16 floats (one
+    /// cache line) per step, against every input row held in L1.
+    @inline(__always)
+    private static func stream(_ rows: Int, _ x: UnsafePointer<Float>, _ k: Int, _ weight: UnsafePointer<Float>,
+                               _ bias: UnsafePointer<Float>?, _ columns: Range<Int>, _ y: UnsafeMutablePointer<Float>,
+                               _ ldy: Int, _ accumulate: Bool) {
+        let xa = x, xb = x + k, xc = x + 2 * k
+        for j in columns {
+            let w = weight + j * k
+            var a0 = Vector(), a1 = Vector(), b0 = Vector(), b1 = Vector(), c0 = Vector(), c1 = Vector()
+            var i = 0
+            while i + 16 <= k {
+                let v0 = load(w + i), v1 = load(w + i + 8)
+                a0.addProduct(load(xa + i), v0)
+                a1.addProduct(load(xa + i + 8), v1)
+                if rows > 1 {
+                    b0.addProduct(load(xb + i), v0)
+                    b1.addProduct(load(xb + i + 8), v1)
+                }
+                if rows > 2 {
+                    c0.addProduct(load(xc + i), v0)
+                    c1.addProduct(load(xc + i + 8), v1)
+                }
+                i += 16
+            }
+            var sums = SIMD4<Float>((a0 + a1).sum(), (b0 + b1).sum(), (c0 + c1).sum(), 0)
+            while i < k {
+                sums.addProduct(SIMD4<Float>(xa[i], rows > 1 ? xb[i] : 0, rows > 2 ? xc[i] : 0, 0), w[i])
+                i += 1
+            }
+            let b = bias?[j] ?? 0
+            for r in 0..<rows {
+                let out = y + r * ldy + j
+                out.pointee = accumulate ? out.pointee + (sums[r] + b) : sums[r] + b
+            }
         }
     }
 
