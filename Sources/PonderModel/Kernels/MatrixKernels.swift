@@ -30,67 +30,37 @@ enum MatrixKernels {
         case 3: return stream(3, x, k, weight, bias, columns, y, ldy, accumulate)
         default: break
         }
-        var j = columns.lowerBound
-        // Four weight rows at a time, against two input rows at a time: 8 accumulators, 4 + 2
-        // loads per 8 FMAs, and the four weight rows stay in L1 while the input rows go by.
-        while j + 4 <= columns.upperBound {
-            let w0 = weight + j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k
-            var r = 0
-            while r + 2 <= rows {
-                let xa = x + r * k, xb = xa + k
-                var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-                var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
-                var i = 0
-                while i + 8 <= k {
-                    let va = load(xa + i), vb = load(xb + i)
-                    let v0 = load(w0 + i), v1 = load(w1 + i), v2 = load(w2 + i), v3 = load(w3 + i)
-                    a0.addProduct(va, v0); a1.addProduct(va, v1); a2.addProduct(va, v2); a3.addProduct(va, v3)
-                    b0.addProduct(vb, v0); b1.addProduct(vb, v1); b2.addProduct(vb, v2); b3.addProduct(vb, v3)
-                    i += 8
+        // Three weight rows at a time against three input rows: 9 independent accumulators
+        // (more than the FMA latency × throughput of 8), 3 + 3 loads per 9 FMAs, 13 of the 16
+        // vector registers (a 3 × 4 tile spills accumulators to the stack). The reduction runs
+        // in chunks of `depth` so that the chunk of every input row stays in L1 while the weight
+        // rows stream past (else the input rows come from L2 for every tile, and L2 bandwidth,
+        // not the FMA units, sets the pace); later chunks add onto the partial sums in y.
+        let depth = 256
+        let lastColumn = columns.upperBound - columns.count % 3
+        for k0 in stride(from: 0, to: k, by: depth) {
+            let length = min(depth, k - k0)
+            let first = k0 == 0
+            let chunkBias = first ? bias : nil, chunkAccumulate = first ? accumulate : true
+            let xk = x + k0
+            var j = columns.lowerBound
+            while j < lastColumn {
+                let w = weight + j * k + k0
+                var r = 0
+                while r + 3 <= rows {
+                    tile(3, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
+                    r += 3
                 }
-                var sa = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
-                var sb = SIMD4<Float>(b0.sum(), b1.sum(), b2.sum(), b3.sum())
-                while i < k {
-                    let xs = xa[i], xt = xb[i]
-                    let wv = SIMD4<Float>(w0[i], w1[i], w2[i], w3[i])
-                    sa.addProduct(xs, wv)
-                    sb.addProduct(xt, wv)
-                    i += 1
+                switch rows - r {
+                case 2: tile(2, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
+                case 1: tile(1, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
+                default: break
                 }
-                store(sa, row: y + r * ldy + j, bias: bias.map { $0 + j }, accumulate: accumulate)
-                store(sb, row: y + (r + 1) * ldy + j, bias: bias.map { $0 + j }, accumulate: accumulate)
-                r += 2
+                j += 3
             }
-            if r < rows {
-                let xa = x + r * k
-                // Two accumulators per weight row hide the FMA latency when streaming one row.
-                var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-                var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
-                var i = 0
-                while i + 16 <= k {
-                    let va = load(xa + i), vc = load(xa + i + 8)
-                    a0.addProduct(va, load(w0 + i)); a1.addProduct(va, load(w1 + i))
-                    a2.addProduct(va, load(w2 + i)); a3.addProduct(va, load(w3 + i))
-                    c0.addProduct(vc, load(w0 + i + 8)); c1.addProduct(vc, load(w1 + i + 8))
-                    c2.addProduct(vc, load(w2 + i + 8)); c3.addProduct(vc, load(w3 + i + 8))
-                    i += 16
-                }
-                while i + 8 <= k {
-                    let va = load(xa + i)
-                    a0.addProduct(va, load(w0 + i)); a1.addProduct(va, load(w1 + i))
-                    a2.addProduct(va, load(w2 + i)); a3.addProduct(va, load(w3 + i))
-                    i += 8
-                }
-                var sa = SIMD4<Float>((a0 + c0).sum(), (a1 + c1).sum(), (a2 + c2).sum(), (a3 + c3).sum())
-                while i < k {
-                    sa.addProduct(xa[i], SIMD4<Float>(w0[i], w1[i], w2[i], w3[i]))
-                    i += 1
-                }
-                store(sa, row: y + r * ldy + j, bias: bias.map { $0 + j }, accumulate: accumulate)
-            }
-            j += 4
         }
-        // Leftover columns (out not a multiple of 4): one weight row at a time.
+        var j = lastColumn
+        // Leftover columns (out not a multiple of 3): one weight row at a time.
         while j < columns.upperBound {
             let w = weight + j * k
             for r in 0..<rows {
@@ -99,6 +69,49 @@ enum MatrixKernels {
                 out.pointee = accumulate ? out.pointee + value : value
             }
             j += 1
+        }
+    }
+
+    /// Three output columns j..<j+3 for `rows` (1...3) input rows over `k` inputs:
+    /// y[r, j + c] (+)= Σᵢ x[r, i] · w[c, i] (+ bias[j + c]).
+    /// x: rows with stride ldx; w: 3 weight rows with stride ldw; y: rows with stride ldy.
+    @inline(__always)
+    private static func tile(_ rows: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>,
+                             _ ldw: Int, _ k: Int, _ bias: UnsafePointer<Float>?, _ j: Int,
+                             _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool) {
+        let w0 = w, w1 = w + ldw, w2 = w + 2 * ldw
+        let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx
+        var a0 = Vector(), a1 = Vector(), a2 = Vector(), b0 = Vector(), b1 = Vector(), b2 = Vector()
+        var c0 = Vector(), c1 = Vector(), c2 = Vector()
+        var i = 0
+        while i + 8 <= k {
+            let v0 = load(w0 + i), v1 = load(w1 + i), v2 = load(w2 + i)
+            let p = load(x0 + i)
+            a0.addProduct(p, v0); a1.addProduct(p, v1); a2.addProduct(p, v2)
+            if rows > 1 {
+                let q = load(x1 + i)
+                b0.addProduct(q, v0); b1.addProduct(q, v1); b2.addProduct(q, v2)
+            }
+            if rows > 2 {
+                let q = load(x2 + i)
+                c0.addProduct(q, v0); c1.addProduct(q, v1); c2.addProduct(q, v2)
+            }
+            i += 8
+        }
+        var sums = (SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), 0), SIMD4<Float>(b0.sum(), b1.sum(), b2.sum(), 0),
+                    SIMD4<Float>(c0.sum(), c1.sum(), c2.sum(), 0))
+        while i < k {
+            let wv = SIMD4<Float>(w0[i], w1[i], w2[i], 0)
+            sums.0.addProduct(x0[i], wv)
+            if rows > 1 { sums.1.addProduct(x1[i], wv) }
+            if rows > 2 { sums.2.addProduct(x2[i], wv) }
+            i += 1
+        }
+        let b = bias.map { SIMD4<Float>($0[j], $0[j + 1], $0[j + 2], 0) } ?? SIMD4<Float>()
+        for r in 0..<rows {
+            let s = (r == 0 ? sums.0 : r == 1 ? sums.1 : sums.2) + b
+            let out = y + r * ldy + j
+            for c in 0..<3 { out[c] = accumulate ? out[c] + s[c] : s[c] }
         }
     }
 
@@ -138,15 +151,6 @@ enum MatrixKernels {
                 out.pointee = accumulate ? out.pointee + (sums[r] + b) : sums[r] + b
             }
         }
-    }
-
-    @inline(__always)
-    private static func store(_ s: SIMD4<Float>, row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-                              accumulate: Bool) {
-        var value = s
-        if let bias { value += UnsafeRawPointer(bias).loadUnaligned(as: SIMD4<Float>.self) }
-        if accumulate { value += UnsafeRawPointer(row).loadUnaligned(as: SIMD4<Float>.self) }
-        UnsafeMutableRawPointer(row).storeBytes(of: value, as: SIMD4<Float>.self)
     }
 
     /// Σᵢ a[i] · b[i].

@@ -122,7 +122,10 @@ final class PoolState: @unchecked Sendable {
     }
 
     func workerLoop(index: Int) {
-        var seen = generation.load(ordering: .acquiring)
+        // Start from the pool's first generation, not from whatever is current when this
+        // thread gets going: a loop dispatched before the thread ran must still be joined
+        // (its owner waits for every worker).
+        var seen = 0
         while true {
             var current = generation.load(ordering: .acquiring)
             var spins = 0
