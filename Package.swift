@@ -1,15 +1,30 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// PonderModel's kernels are Swift SIMD. Swift takes its instruction set from the Clang target,
+// and the x86_64 default (SSE2, no FMA) turns `addProduct` into a libm call per lane: build
+// for x86-64-v3 (AVX2 + FMA, every x86 server since 2015). Arm64 needs nothing (NEON is base).
+// PONDER_MARCH overrides the level (`PONDER_MARCH=native swift build -c release`).
+#if arch(x86_64)
+import Foundation
+let kernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-march=" + (ProcessInfo.processInfo.environment["PONDER_MARCH"] ?? "x86-64-v3")]),
+]
+#else
+let kernelSettings: [SwiftSetting] = []
+#endif
+
 /// Ponder: a Swift research lab for test-time compute.
 ///
 /// Layers (a lower layer never imports a higher one):
 /// `ponder` CLI → PonderLab → PonderTrain / PonderSearch → PonderTasks → PonderModel → CBLAS, CGSL.
 let package = Package(
     name: "Ponder",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Ponder", targets: ["Ponder"]),
+        // The model layer alone (engine, tokenizer, kernels), for Benchmarks/ and light clients.
+        .library(name: "PonderModel", targets: ["PonderModel"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
@@ -24,7 +39,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGSL", pkgConfig: "openblas",
                        providers: [.apt(["libgsl-dev"])]),
-        .target(name: "PonderModel", dependencies: ["CBLAS"]),
+        // The model layer; the worker pool uses the Synchronization module (macOS 15).
+        .target(name: "PonderModel", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         // Problems, prompts, verifiers and rewards. Depends on PonderModel only for SeededRNG.
         .target(name: "PonderTasks", dependencies: ["PonderModel"]),
         // The decoding layer: Policy, ComputeLedger, Budget, strategies. Sees the model only

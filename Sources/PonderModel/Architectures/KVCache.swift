@@ -1,10 +1,13 @@
-/// The keys and values one sequence has computed so far, for every layer.
+/// The keys and values one sequence has computed so far, for every layer, in one contiguous
+/// allocation: the simple single-sequence cache behind `TransformerModel.forward`.
 ///
 /// A cache is a sequence handle: `TransformerModel.extend` appends to it, `trim(to:)` backs
-/// up (a rejected search step), and `fork()` copies it (a new branch). Storage per layer is
-/// `[capacity, kvHeads · headDim]`, position-major, so a new token's keys are one contiguous
-/// row and a later paged cache can split positions into blocks without changing the
-/// attention kernel's view (a strided `[positions, kvDim]` matrix).
+/// up (a rejected search step), and `fork()` copies it (a new branch). Many sequences sharing
+/// prefixes belong in an `Engine`, whose paged cache forks without copying.
+///
+/// Storage is one KV block (`KVBlockLayout`) as large as the capacity —
+/// `[layers][keys | values][capacity][kvHeads · headDim]` — so the attention kernels read it
+/// exactly as they read a paged cache's blocks.
 public final class KVCache {
     /// Number of layers.
     public let layerCount: Int
@@ -14,16 +17,19 @@ public final class KVCache {
     public private(set) var count: Int = 0
     /// Positions that fit before the storage must grow.
     public private(set) var capacity: Int
-    private var keys: FloatBuffer    // [layers, capacity, kvDim]
-    private var values: FloatBuffer  // [layers, capacity, kvDim]
+    private var storage: FloatBuffer  // [layers, 2, capacity, kvDim]
+    /// The block table the attention kernels read: one entry, `storage`'s base.
+    let blockTable: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
 
     /// An empty cache for a model with `layerCount` layers and `keyValueDim`-wide keys.
     public init(layerCount: Int, keyValueDim: Int, capacity: Int = 256) {
         self.layerCount = layerCount
         self.keyValueDim = keyValueDim
         self.capacity = max(1, capacity)
-        keys = FloatBuffer(count: layerCount * self.capacity * keyValueDim)
-        values = FloatBuffer(count: layerCount * self.capacity * keyValueDim)
+        storage = FloatBuffer(count: KVBlockLayout.floatsPerBlock(layers: layerCount, blockSize: self.capacity,
+                                                                 keyValueDim: keyValueDim))
+        blockTable = .allocate(capacity: 1)
+        blockTable.initialize(to: storage.pointer)
     }
 
     /// An empty cache sized for `config`.
@@ -31,30 +37,34 @@ public final class KVCache {
         self.init(layerCount: config.numHiddenLayers, keyValueDim: config.keyValueDim, capacity: capacity)
     }
 
-    /// Layer `layer`'s keys: `[capacity, kvDim]`, valid up to `count` (plus rows being written).
+    deinit { blockTable.deallocate() }
+
+    /// Layer `layer`'s keys: `[capacity, kvDim]`, valid up to `count`.
     public func keys(layer: Int) -> UnsafeMutablePointer<Float> {
-        keys.pointer + layer * capacity * keyValueDim
+        storage.pointer + KVBlockLayout.keyOffset(layer: layer, blockSize: capacity, keyValueDim: keyValueDim)
     }
 
     /// Layer `layer`'s values: `[capacity, kvDim]`.
     public func values(layer: Int) -> UnsafeMutablePointer<Float> {
-        values.pointer + layer * capacity * keyValueDim
+        keys(layer: layer) + capacity * keyValueDim
     }
 
     /// Grows storage (geometrically) so that `positions` positions fit. Existing rows are kept.
     public func reserve(_ positions: Int) {
         guard positions > capacity else { return }
         let newCapacity = max(positions, capacity * 2)
-        let newKeys = FloatBuffer(count: layerCount * newCapacity * keyValueDim)
-        let newValues = FloatBuffer(count: layerCount * newCapacity * keyValueDim)
+        let newStorage = FloatBuffer(count: KVBlockLayout.floatsPerBlock(layers: layerCount, blockSize: newCapacity,
+                                                                        keyValueDim: keyValueDim))
         let used = count * keyValueDim
         for layer in 0..<layerCount {
-            (newKeys.pointer + layer * newCapacity * keyValueDim).update(from: keys(layer: layer), count: used)
-            (newValues.pointer + layer * newCapacity * keyValueDim).update(from: values(layer: layer), count: used)
+            let keys = newStorage.pointer + KVBlockLayout.keyOffset(layer: layer, blockSize: newCapacity,
+                                                                    keyValueDim: keyValueDim)
+            keys.update(from: self.keys(layer: layer), count: used)
+            (keys + newCapacity * keyValueDim).update(from: values(layer: layer), count: used)
         }
-        keys = newKeys
-        values = newValues
+        storage = newStorage
         capacity = newCapacity
+        blockTable.pointee = storage.pointer
     }
 
     /// Records that `positions` more rows were written (called by the forward pass).
@@ -84,5 +94,5 @@ public final class KVCache {
     }
 
     /// Bytes of storage held.
-    public var allocatedBytes: Int { 2 * layerCount * capacity * keyValueDim * MemoryLayout<Float>.stride }
+    public var allocatedBytes: Int { storage.count * MemoryLayout<Float>.stride }
 }

@@ -1,129 +1,147 @@
 import CBLAS
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// The CPU implementation of `ComputeBackend`: matrix work through OpenBLAS, the rest in
-/// plain loops over raw pointers. OpenBLAS owns the threads (see `setThreadCount`).
+/// The CPU implementation of `ComputeBackend`: Swift SIMD kernels for small batches and
+/// element-wise work, OpenBLAS sgemm for large matrix products, all split over one
+/// `WorkerPool` (OpenBLAS itself runs single-threaded inside each slice).
 public struct CPUBackend: ComputeBackend {
-    /// The CPU backend (stateless).
-    public init() {}
+    /// The threads every operation is split over.
+    public let pool: WorkerPool
+    /// Products with at most this many rows use the weight-streaming `skinny` kernel; more
+    /// rows go to sgemm. Measured on the project's 2-core machine with `ponder bench`
+    /// (`crossover` in its output); `CPUBackend.measureCrossover` re-measures it anywhere.
+    public let skinnyRowLimit: Int
 
-    /// Sets how many threads OpenBLAS uses for every matrix product in the process.
-    public static func setThreadCount(_ count: Int) {
-        ponder_openblas_set_threads(Int32(max(1, count)))
+    /// The default crossover (see `skinnyRowLimit`).
+    public static let defaultSkinnyRowLimit = 8
+
+    /// A backend over `pool` (the process-wide pool by default).
+    public init(pool: WorkerPool = .shared, skinnyRowLimit: Int = CPUBackend.defaultSkinnyRowLimit) {
+        self.pool = pool
+        self.skinnyRowLimit = max(0, skinnyRowLimit)
+    }
+
+    /// A backend on a pool of its own with `threads` threads.
+    public init(threads: Int, skinnyRowLimit: Int = CPUBackend.defaultSkinnyRowLimit) {
+        self.init(pool: WorkerPool(threads: threads), skinnyRowLimit: skinnyRowLimit)
     }
 
     public func linear(_ x: UnsafePointer<Float>, rows: Int, _ layer: LinearWeights,
                        into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let n = layer.outFeatures, k = layer.inFeatures
-        let beta: Float = accumulate ? 1 : 0
-        if rows == 1 {
-            // One row: sgemv streams W once; sgemm with M = 1 runs several times slower.
-            // y[out] = W[out, in] · x[in]
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), 1,
-                        layer.weight.pointer, Int32(k), x, 1, beta, y, 1)
-        } else {
-            // y[rows, out] = x[rows, in] · W[out, in]ᵀ
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k), 1,
-                        x, Int32(k), layer.weight.pointer, Int32(k), beta, y, Int32(n))
-        }
-        if let bias = layer.bias?.pointer {
-            for r in 0..<rows {
-                let row = y + r * n
-                for j in 0..<n { row[j] += bias[j] }
+        run(x, rows: rows, LinearGroup((layer, y)), accumulate: accumulate)
+    }
+
+    public func linear(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup) {
+        run(x, rows: rows, group, accumulate: false)
+    }
+
+    /// Splits every product of `group` into column slices and hands the slices to the pool.
+    private func run(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup, accumulate: Bool) {
+        guard rows > 0 else { return }
+        let skinny = rows <= skinnyRowLimit
+        let threads = pool.threadCount
+        // Slices per product: small ones for the streaming kernel (fine-grained balancing),
+        // about one per thread for sgemm (its packing favours wide slices).
+        var slices = (0, 0, 0), widths = (0, 0, 0)
+        for i in 0..<group.count {
+            let n = group[i].layer.outFeatures
+            let width = skinny ? 64 : max(64, (n + threads - 1) / threads + 15) / 16 * 16
+            let count = (n + width - 1) / width
+            switch i {
+            case 0: slices.0 = count; widths.0 = width
+            case 1: slices.1 = count; widths.1 = width
+            default: slices.2 = count; widths.2 = width
             }
+        }
+        let total = slices.0 + slices.1 + slices.2
+        pool.run(tasks: total) { task, _ in
+            let (index, slice) = task < slices.0 ? (0, task)
+                : task < slices.0 + slices.1 ? (1, task - slices.0) : (2, task - slices.0 - slices.1)
+            let width = index == 0 ? widths.0 : index == 1 ? widths.1 : widths.2
+            let (layer, y) = group[index]
+            let n = layer.outFeatures
+            let columns = (slice * width)..<min(n, (slice + 1) * width)
+            if skinny {
+                MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
+                                     bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
+            } else {
+                MatrixKernels.sgemm(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
+                                    bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
+            }
+        }
+    }
+
+    /// Splits `rows` into about two slices per thread when there are enough to be worth it.
+    private func forRows(_ rows: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
+        let slices = rows >= minimum ? min(rows, pool.threadCount * 2) : 1
+        let per = (rows + slices - 1) / slices
+        pool.run(tasks: slices) { slice, _ in
+            let range = (slice * per)..<min(rows, (slice + 1) * per)
+            if !range.isEmpty { body(range) }
         }
     }
 
     public func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim: Int, weight: UnsafePointer<Float>,
                         eps: Float, into y: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows {
-            let xr = x + r * dim, yr = y + r * dim
-            var sumOfSquares: Float = 0
-            for i in 0..<dim { sumOfSquares += xr[i] * xr[i] }
-            // rsqrt(mean(x²) + eps), then weight * (x * rsqrt): transformers' order of operations.
-            let inverseRMS = 1 / (sumOfSquares / Float(dim) + eps).squareRoot()
-            for i in 0..<dim { yr[i] = weight[i] * (xr[i] * inverseRMS) }
+        forRows(rows, minimum: 16) { range in
+            for r in range { VectorKernels.rmsNorm(x + r * dim, dim: dim, weight: weight, eps: eps, into: y + r * dim) }
         }
     }
 
     public func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count {
-            let g = gate[i]
-            gate[i] = g / (1 + expf(-g)) * up[i]
+        let chunk = 16_384
+        let slices = (count + chunk - 1) / chunk
+        pool.run(tasks: slices) { slice, _ in
+            let start = slice * chunk
+            VectorKernels.siluMultiply(gate + start, up + start, count: min(chunk, count - start))
         }
     }
 
     public func applyRotary(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim: Int,
                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
         let half = headDim / 2
-        for r in 0..<rows {
-            let c = cos + r * half, s = sin + r * half
-            for h in 0..<heads {
-                // x[r, h, :]: first half pairs with second half (rotate_half), not neighbours.
-                let v = x + (r * heads + h) * headDim
-                for i in 0..<half {
-                    let a = v[i], b = v[i + half]
-                    v[i] = a * c[i] - b * s[i]
-                    v[i + half] = b * c[i] + a * s[i]
-                }
+        forRows(rows, minimum: 32) { range in
+            for r in range {
+                VectorKernels.rotate(x + r * heads * headDim, heads: heads, headDim: headDim,
+                                     cos: cos + r * half, sin: sin + r * half)
             }
         }
     }
 
-    public func attention(query: UnsafePointer<Float>, rows: Int, startPosition: Int,
-                          keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-                          heads: Int, kvHeads: Int, headDim: Int, scale: Float,
-                          scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
-        let context = startPosition + rows
-        let qStride = heads * headDim, kvStride = kvHeads * headDim
-        let group = heads / kvHeads
-        for h in 0..<heads {
-            let q = query + h * headDim                 // [rows, headDim] with row stride qStride
-            let k = keys + (h / group) * headDim        // [context, headDim] with row stride kvStride
-            let v = values + (h / group) * headDim
-            let out = output + h * headDim
-            if rows == 1 {
-                // scores[context] = K · q
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(context), Int32(headDim), scale,
-                            k, Int32(kvStride), q, 1, 0, scores, 1)
-                Self.softmax(scores, count: context)
-                // out[headDim] = Vᵀ · p
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(context), Int32(headDim), 1,
-                            v, Int32(kvStride), scores, 1, 0, out, 1)
+    public func attention(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                          sequences: UnsafeBufferPointer<AttentionSequence>, layer: Int, shape: AttentionShape,
+                          output: UnsafeMutablePointer<Float>, scratch: AttentionScratch) {
+        let kvDim = shape.keyValueDim
+        var longest = 0, taskCapacity = 0
+        for s in sequences {
+            AttentionKernels.store(keys: keys, values: values, sequence: s, layer: layer, kvDim: kvDim)
+            longest = max(longest, s.startPosition + s.rows)
+            taskCapacity += shape.kvHeads * (s.rows / AttentionKernels.tileRows + 1)
+        }
+        // Work items: a decoding sequence is one item per KV head; a long one (prefill) is one
+        // per KV head and tile of query rows, so a single prompt still keeps every core busy.
+        scratch.beginTasks(capacity: taskCapacity)
+        for (index, s) in sequences.enumerated() {
+            let tile = s.rows >= AttentionKernels.tiledRowThreshold ? AttentionKernels.tileRows : s.rows
+            for kvHead in 0..<shape.kvHeads {
+                for first in stride(from: 0, to: s.rows, by: tile) {
+                    scratch.addTask(sequence: index, kvHead: kvHead, rows: first..<min(s.rows, first + tile))
+                }
+            }
+        }
+        scratch.ensure(threads: pool.threadCount,
+                       floatsPerThread: AttentionKernels.tileScratch(context: longest, headDim: shape.headDim))
+        let tasks = scratch.tasks, buffers = scratch.buffers
+        pool.run(tasks: scratch.taskCount) { task, thread in
+            let s = sequences[tasks[task * 4]]
+            let kvHead = tasks[task * 4 + 1], rows = tasks[task * 4 + 2]..<tasks[task * 4 + 3]
+            let work = buffers[thread].pointer
+            if s.rows >= AttentionKernels.tiledRowThreshold {
+                AttentionKernels.attendTile(query: query, sequence: s, layer: layer, kvHead: kvHead, rows: rows,
+                                            shape: shape, output: output, scratch: work)
             } else {
-                // scores[rows, context] = Q · Kᵀ · scale
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(context), Int32(headDim),
-                            scale, q, Int32(qStride), k, Int32(kvStride), 0, scores, Int32(context))
-                for t in 0..<rows {
-                    // Row t may see positions 0...startPosition + t; later ones get probability 0.
-                    let row = scores + t * context
-                    let visible = startPosition + t + 1
-                    Self.softmax(row, count: visible)
-                    for j in visible..<context { row[j] = 0 }
-                }
-                // out[rows, headDim] = P[rows, context] · V[context, headDim]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headDim), Int32(context),
-                            1, scores, Int32(context), v, Int32(kvStride), 0, out, Int32(qStride))
+                AttentionKernels.attendRows(query: query, sequence: s, layer: layer, kvHead: kvHead, rows: rows,
+                                            shape: shape, output: output, scratch: work)
             }
         }
-    }
-
-    /// In-place softmax over x[count] in fp32, max-subtracted for stability.
-    @inline(__always)
-    static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var maximum = -Float.infinity
-        for i in 0..<count where x[i] > maximum { maximum = x[i] }
-        var sum: Float = 0
-        for i in 0..<count {
-            let e = expf(x[i] - maximum)
-            x[i] = e
-            sum += e
-        }
-        let inverse = 1 / sum
-        for i in 0..<count { x[i] *= inverse }
     }
 }

@@ -24,15 +24,51 @@ public struct LinearWeights: Sendable {
     public var parameterCount: Int { weight.count + (bias?.count ?? 0) }
 }
 
+/// Up to three products of the same input, `yᵢ = x · Wᵢᵀ + bᵢ`, run as one parallel pass
+/// (q, k and v from one normed input; gate and up). Stored inline, so building one allocates
+/// nothing.
+public struct LinearGroup {
+    /// The products, each a layer and its output `[rows, layer.outFeatures]`.
+    public typealias Target = (layer: LinearWeights, output: UnsafeMutablePointer<Float>)
+    var first: Target
+    var second: Target?
+    var third: Target?
+
+    /// A group of one to three products; every layer must take the same input width.
+    public init(_ first: Target, _ second: Target? = nil, _ third: Target? = nil) {
+        precondition(second.map { $0.layer.inFeatures == first.layer.inFeatures } ?? true, "grouped layers share an input")
+        precondition(third.map { $0.layer.inFeatures == first.layer.inFeatures } ?? true, "grouped layers share an input")
+        self.first = first
+        self.second = second
+        self.third = third
+    }
+
+    /// Number of products.
+    public var count: Int { third != nil ? 3 : second != nil ? 2 : 1 }
+
+    /// Product `i` (0 ≤ i < count).
+    public subscript(i: Int) -> Target {
+        switch i {
+        case 0: return first
+        case 1: return second ?? first
+        default: return third ?? first
+        }
+    }
+}
+
 /// The one seam between the decoder and the device that does its arithmetic.
 ///
-/// The decoder (`TransformerModel`) calls only these operations, each on whole batches of
-/// rows, so a different backend (a GPU through cuBLAS, later) can replace `CPUBackend`
-/// without touching the model code. Pointers are row-major fp32; shapes are in the comments.
+/// The decoder calls only these operations, each on whole batches of rows, so a different
+/// backend (a GPU through cuBLAS, later) can replace `CPUBackend` without touching the model
+/// code. Pointers are row-major fp32; shapes are in the comments. A backend owns its own
+/// parallelism: callers never spawn threads around these calls.
 public protocol ComputeBackend: Sendable {
     /// y[rows, out] = x[rows, in] · Wᵀ + b, or y += x · Wᵀ + b when `accumulate` (residual adds).
     func linear(_ x: UnsafePointer<Float>, rows: Int, _ layer: LinearWeights,
                 into y: UnsafeMutablePointer<Float>, accumulate: Bool)
+
+    /// yᵢ[rows, outᵢ] = x[rows, in] · Wᵢᵀ + bᵢ for every product of the group, in one pass.
+    func linear(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup)
 
     /// y[rows, dim] = weight ⊙ x / sqrt(mean(x²) + eps), per row (`LlamaRMSNorm`).
     func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim: Int, weight: UnsafePointer<Float>,
@@ -46,15 +82,14 @@ public protocol ComputeBackend: Sendable {
     func applyRotary(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim: Int,
                      cos: UnsafePointer<Float>, sin: UnsafePointer<Float>)
 
-    /// Causal multi-head attention of `rows` new queries against a sequence's cached keys and
-    /// values. Query row t sits at position `startPosition + t` and sees positions 0...that.
+    /// Causal attention of a batch of sequences for layer `layer`: first stores each
+    /// sequence's new keys and values (rows of `keys`, `values`: [rows, kvHeads · headDim],
+    /// already rotated) into its KV blocks, then attends each new query row to its own
+    /// sequence's positions up to and including itself.
     ///
-    /// - query: [rows, heads · headDim]; keys, values: [startPosition + rows, kvHeads · headDim]
-    ///   (the cache, already holding the new rows); output: [rows, heads · headDim].
+    /// - query: [rows, heads · headDim]; output: [rows, heads · headDim].
     /// - Query head h reads KV head h / (heads / kvHeads), as transformers' `repeat_kv`.
-    /// - scores: scratch of at least rows × (startPosition + rows) floats.
-    func attention(query: UnsafePointer<Float>, rows: Int, startPosition: Int,
-                   keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-                   heads: Int, kvHeads: Int, headDim: Int, scale: Float,
-                   scores: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)
+    func attention(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                   sequences: UnsafeBufferPointer<AttentionSequence>, layer: Int, shape: AttentionShape,
+                   output: UnsafeMutablePointer<Float>, scratch: AttentionScratch)
 }

@@ -1,0 +1,153 @@
+import CBLAS
+import Foundation
+import Synchronization
+
+/// Persistent worker threads that split one loop across the cores: the one place in Ponder
+/// that owns threads.
+///
+/// OpenBLAS is set to a single thread when a pool starts, and the pool hands each thread its
+/// own slice of a matrix product instead; two thread pools busy-waiting on two cores would
+/// steal each other's time. A forward pass dispatches a few hundred short loops, so workers
+/// spin for a while after each one (dispatch then costs about a microsecond) and park on a
+/// condition variable when no work comes, so an idle engine costs no CPU.
+///
+/// `run` is safe to call from any thread; a call that arrives while the pool is busy (another
+/// thread's forward pass) runs its loop serially on the caller instead of waiting.
+public final class WorkerPool: @unchecked Sendable {
+    /// Threads that take part in a loop, the caller included.
+    public let threadCount: Int
+    private let state: PoolState
+
+    /// A pool using `threads` threads in all (the caller plus `threads − 1` workers).
+    public init(threads: Int) {
+        threadCount = max(1, threads)
+        state = PoolState(workers: threadCount - 1)
+        ponder_openblas_set_threads(1)
+        for index in 0..<(threadCount - 1) {
+            let state = self.state
+            let thread = Thread { state.workerLoop(index: index) }
+            thread.name = "ponder-worker-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit { state.stop() }
+
+    /// The process-wide pool: `PONDER_THREADS` threads, else one per active core.
+    public static let shared = WorkerPool(threads: defaultThreadCount)
+
+    /// `PONDER_THREADS` when set to a positive number, else the number of active cores.
+    public static var defaultThreadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["PONDER_THREADS"], let n = Int(text), n > 0 { return n }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Runs `body(task, thread)` for every `task` in `0..<tasks`, spread over the pool's
+    /// threads, and returns when all have finished. Each task runs exactly once; `thread` (in
+    /// `0..<threadCount`, 0 for the caller) indexes per-thread scratch. Tasks are claimed one at
+    /// a time, so a thread that the OS slows down simply takes fewer.
+    public func run(tasks: Int, _ body: (_ task: Int, _ thread: Int) -> Void) {
+        guard tasks > 0 else { return }
+        if tasks == 1 || threadCount == 1 || !state.tryAcquire() {
+            for i in 0..<tasks { body(i, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { escaping in
+            state.dispatch(tasks: tasks, body: escaping)
+        }
+        state.releaseOwnership()
+    }
+}
+
+/// The shared state between a pool's owner and its worker threads.
+final class PoolState: @unchecked Sendable {
+    let workers: Int
+    /// Bumped once per dispatched loop; workers wait for it to change.
+    private let generation = Atomic<Int>(0)
+    /// Next task index to claim.
+    private let next = Atomic<Int>(0)
+    /// Workers that have not yet finished the current loop.
+    private let pending = Atomic<Int>(0)
+    /// Whether some caller is using the pool.
+    private let owned = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    /// The current loop. Written by the owner before `generation` is bumped (release) and read
+    /// by workers after they see the bump (acquire), so the plain storage is safe.
+    nonisolated(unsafe) private var body: ((Int, Int) -> Void)?
+    nonisolated(unsafe) private var taskCount = 0
+    private let condition = NSCondition()
+    nonisolated(unsafe) private var sleepers = 0
+
+    /// Spin iterations before a worker parks (roughly 100–200 µs).
+    private static let spinLimit = 100_000
+
+    init(workers: Int) { self.workers = workers }
+
+    func tryAcquire() -> Bool {
+        owned.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    }
+
+    func releaseOwnership() { owned.store(false, ordering: .releasing) }
+
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        generation.wrappingAdd(1, ordering: .releasing)
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Publishes a loop, takes part in it, and waits until every worker is done with it.
+    func dispatch(tasks: Int, body: @escaping (Int, Int) -> Void) {
+        self.body = body
+        taskCount = tasks
+        next.store(0, ordering: .relaxed)
+        pending.store(workers, ordering: .relaxed)
+        generation.wrappingAdd(1, ordering: .releasing)
+        condition.lock()
+        if sleepers > 0 { condition.broadcast() }
+        condition.unlock()
+        work(body, tasks, thread: 0)
+        while pending.load(ordering: .acquiring) > 0 {}
+        self.body = nil
+    }
+
+    private func work(_ body: (Int, Int) -> Void, _ tasks: Int, thread: Int) {
+        while true {
+            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard i < tasks else { return }
+            body(i, thread)
+        }
+    }
+
+    func workerLoop(index: Int) {
+        // Start from the pool's first generation, not from whatever is current when this
+        // thread gets going: a loop dispatched before the thread ran must still be joined
+        // (its owner waits for every worker).
+        var seen = 0
+        while true {
+            var current = generation.load(ordering: .acquiring)
+            var spins = 0
+            while current == seen && spins < Self.spinLimit {
+                spins += 1
+                current = generation.load(ordering: .acquiring)
+            }
+            if current == seen {
+                condition.lock()
+                sleepers += 1
+                current = generation.load(ordering: .acquiring)
+                while current == seen {
+                    condition.wait()
+                    current = generation.load(ordering: .acquiring)
+                }
+                sleepers -= 1
+                condition.unlock()
+            }
+            seen = current
+            if stopping.load(ordering: .acquiring) { return }
+            if let body { work(body, taskCount, thread: index + 1) }
+            pending.wrappingSubtract(1, ordering: .releasing)
+        }
+    }
+}
