@@ -81,7 +81,11 @@ final class ModelParityTests: XCTestCase {
         for position in prefix..<sequence.count {
             step = try model.forward(tokens: [sequence[position]], cache: cache, workspace: workspace)
             XCTAssertEqual(cache.count, position + 1)
-            XCTAssertLessThan(maxAbsDifference(step.lastLogits, full.logits(row: position)), 1e-5, "position \(position)")
+            // The two paths sum in different orders (a streaming kernel for one row, sgemm for
+            // the whole sequence), so the bound is relative to the logits' size: 1e-5 at |logit| ≤ 1.
+            let scale = max(1, full.logits(row: position).map(abs).max() ?? 1)
+            XCTAssertLessThan(maxAbsDifference(step.lastLogits, full.logits(row: position)), 1e-5 * scale,
+                              "position \(position)")
         }
     }
 

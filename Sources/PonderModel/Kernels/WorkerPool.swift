@@ -61,23 +61,34 @@ public final class WorkerPool: @unchecked Sendable {
 }
 
 /// The shared state between a pool's owner and its worker threads.
+///
+/// A loop is a *generation*. Workers join it through `gate` — generation, a closed bit and a
+/// count of joined workers in one atomic word — and leave when they find no task left. The
+/// owner runs tasks too, and once every task is claimed it waits only for the workers that
+/// joined, then closes the gate: a worker that the OS had descheduled, or that is still
+/// starting up, never holds the owner back; arriving late, it finds the gate closed.
 final class PoolState: @unchecked Sendable {
     let workers: Int
-    /// Bumped once per dispatched loop; workers wait for it to change.
+    /// The newest generation; workers wait for it to change.
     private let generation = Atomic<Int>(0)
+    /// generation << 20 | closed << 19 | joined workers.
+    private let gate = Atomic<Int>(1 << 19)
     /// Next task index to claim.
     private let next = Atomic<Int>(0)
-    /// Workers that have not yet finished the current loop.
-    private let pending = Atomic<Int>(0)
     /// Whether some caller is using the pool.
     private let owned = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
-    /// The current loop. Written by the owner before `generation` is bumped (release) and read
-    /// by workers after they see the bump (acquire), so the plain storage is safe.
+    /// The current loop. Written by the owner before the generation is published (release)
+    /// and read only by workers that joined it, so the plain storage is safe.
     nonisolated(unsafe) private var body: ((Int, Int) -> Void)?
     nonisolated(unsafe) private var taskCount = 0
+    /// The owner's count of published generations.
+    nonisolated(unsafe) private var published = 0
     private let condition = NSCondition()
     nonisolated(unsafe) private var sleepers = 0
+
+    private static let closed = 1 << 19
+    private static let joinedMask = (1 << 19) - 1
 
     /// Spin iterations before a worker parks (roughly 100–200 µs).
     private static let spinLimit = 100_000
@@ -98,18 +109,30 @@ final class PoolState: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Publishes a loop, takes part in it, and waits until every worker is done with it.
+    /// Publishes a loop, takes part in it, and returns once every task has run.
     func dispatch(tasks: Int, body: @escaping (Int, Int) -> Void) {
         self.body = body
         taskCount = tasks
         next.store(0, ordering: .relaxed)
-        pending.store(workers, ordering: .relaxed)
-        generation.wrappingAdd(1, ordering: .releasing)
+        published += 1
+        gate.store(published << 20, ordering: .releasing)  // open, nobody joined
+        generation.store(published, ordering: .releasing)
         condition.lock()
         if sleepers > 0 { condition.broadcast() }
         condition.unlock()
         work(body, tasks, thread: 0)
-        while pending.load(ordering: .acquiring) > 0 {}
+        // Every task is claimed; wait for the joined workers to finish theirs, then close.
+        var state = gate.load(ordering: .acquiring)
+        while true {
+            if state & Self.joinedMask == 0 {
+                let (exchanged, original) = gate.compareExchange(expected: state, desired: state | Self.closed,
+                                                                 ordering: .acquiringAndReleasing)
+                if exchanged { break }
+                state = original
+            } else {
+                state = gate.load(ordering: .acquiring)
+            }
+        }
         self.body = nil
     }
 
@@ -121,10 +144,26 @@ final class PoolState: @unchecked Sendable {
         }
     }
 
+    /// Joins generation `target` unless it is closed or over.
+    private func join(_ target: Int) -> Bool {
+        var state = gate.load(ordering: .acquiring)
+        while state >> 20 == target && state & Self.closed == 0 {
+            let (exchanged, original) = gate.compareExchange(expected: state, desired: state + 1,
+                                                             ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            state = original
+        }
+        return false
+    }
+
+    /// Runs tasks of the joined loop. A function of its own so that its reference to the
+    /// loop's closure ends before the worker leaves (the owner's closure must not escape).
+    @inline(never)
+    private func runJoined(thread: Int) {
+        if let body { work(body, taskCount, thread: thread) }
+    }
+
     func workerLoop(index: Int) {
-        // Start from the pool's first generation, not from whatever is current when this
-        // thread gets going: a loop dispatched before the thread ran must still be joined
-        // (its owner waits for every worker).
         var seen = 0
         while true {
             var current = generation.load(ordering: .acquiring)
@@ -146,8 +185,10 @@ final class PoolState: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            if let body { work(body, taskCount, thread: index + 1) }
-            pending.wrappingSubtract(1, ordering: .releasing)
+            if join(seen) {
+                runJoined(thread: index + 1)
+                gate.wrappingSubtract(1, ordering: .releasing)
+            }
         }
     }
 }
