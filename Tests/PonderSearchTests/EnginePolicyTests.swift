@@ -54,7 +54,9 @@ final class EnginePolicyTests: XCTestCase {
         let prompt = try policy.encode(prompt: "fork me")
         let parent = try policy.makeSequence()
         try policy.extend([parent], tokens: [prompt])
+        let blocksBefore = policy.engine.cacheUsage.blocksInUse
         let child = try policy.fork(parent)
+        XCTAssertEqual(policy.engine.cacheUsage.blocksInUse, blocksBefore, "a fork shares blocks; it copies none")
         XCTAssertEqual(try policy.nextTokenCandidates([parent], processor: nil),
                        try policy.nextTokenCandidates([child], processor: nil))
         XCTAssertEqual(try policy.hiddenStates([parent]), try policy.hiddenStates([child]))
@@ -77,6 +79,9 @@ final class EnginePolicyTests: XCTestCase {
         policy.release(child)
         XCTAssertThrowsError(try policy.nextTokenCandidates([child], processor: nil))
         XCTAssertEqual(policy.liveSequences, 2)
+        policy.release(parent)
+        policy.release(fresh)
+        XCTAssertEqual(policy.engine.cacheUsage.blocksInUse, 0, "released sequences leave no blocks behind")
     }
 
     func testOneBatchedExtendEqualsSeparateForwards() throws {

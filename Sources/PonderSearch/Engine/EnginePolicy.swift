@@ -24,18 +24,15 @@ public enum EnginePolicyError: Error, Equatable, CustomStringConvertible {
 /// PonderSearch's `Policy` over a loaded checkpoint: what strategies run on when the lab
 /// runs a real model.
 ///
-/// Each sequence owns a `KVCache`; `extend` is one batched `TransformerModel.extend` over all
+/// Sequences are handles of one paged `Engine`: `extend` is one batched `Engine.extend` over all
 /// new tokens of all listed sequences and keeps each one's last-position logits and final
-/// hidden state (what candidates and the value head read).
-///
-/// `fork` **copies** the parent's cache (O(length), not O(1)): it is correct but not the
-/// paged, copy-on-write sharing the design's `Engine` will give. Search still never
-/// re-encodes a prefix, and the ledger charges forks as reused tokens either way, so FLOP
-/// figures do not change when this adapter moves onto the paged engine; only wall time and
-/// memory will. Everything model-specific lives in this file so that the swap is local.
+/// hidden state (what candidates and the value head read). `fork` is O(1): the child shares
+/// every KV block of its parent and copies only a shared partial block when it first writes,
+/// so tree search never re-encodes or copies a prefix. A full KV cache surfaces as
+/// `EngineError.cacheFull`, which the caller can answer by releasing sequences.
 public final class EnginePolicy: Policy {
     private struct Slot {
-        var cache: KVCache
+        var handle: SequenceHandle
         /// Logits of the last computed position, `[vocab]` (nil before the first extend).
         var logits: [Float]?
         /// Final hidden state of the last computed position, `[hidden]`.
@@ -56,7 +53,8 @@ public final class EnginePolicy: Policy {
     public var hiddenSize: Int { pretrained.config.hiddenSize }
 
     private let tokenizer: Tokenizer
-    private let workspace: ForwardWorkspace
+    /// The paged engine that owns every sequence's KV blocks.
+    public let engine: Engine
     private var slots: [Int: Slot] = [:]
     private var nextID = 0
 
@@ -66,16 +64,17 @@ public final class EnginePolicy: Policy {
     ///     encoded with the tokenizer's special tokens (BOS for Llama-style tokenizers).
     ///   - maxNewTokens: the default length cap of a completion.
     ///   - stepDelimiters: default step ends, when the task gives no step splitter.
+    ///   - engineOptions: KV block size, cache cap and pass size of the paged engine.
     /// - Throws: `PromptError.noTokenizer` when the checkpoint has no `tokenizer.json`.
     public init(model: PretrainedModel, chat: Bool = false, maxNewTokens: Int = 512,
-                stepDelimiters: [String] = ["\n\n"]) throws {
+                stepDelimiters: [String] = ["\n\n"], engineOptions: EngineOptions = EngineOptions()) throws {
         self.pretrained = model
         self.chat = chat
         self.tokenizer = try model.requireTokenizer()
         self.flopModel = FlopModel(config: model.config)
         self.defaultStopConditions = StopConditions(eosTokenIDs: model.eosTokenIds, stopStrings: [],
                                                     stepDelimiters: stepDelimiters, maxNewTokens: maxNewTokens)
-        self.workspace = model.model.makeWorkspace()
+        self.engine = try Engine(model: model.model, options: engineOptions)
     }
 
     /// Sequences currently held.
@@ -95,24 +94,27 @@ public final class EnginePolicy: Policy {
         return tokens.compactMap { try? tokenizer.decode([$0], skipSpecialTokens: true) }.joined()
     }
 
-    /// A new, empty sequence with its own KV cache.
+    /// A new, empty sequence (no KV memory until tokens arrive).
     public func makeSequence() throws -> SequenceID {
         nextID += 1
-        slots[nextID] = Slot(cache: pretrained.model.makeCache(capacity: 64), logits: nil, hidden: nil)
+        slots[nextID] = Slot(handle: engine.start(), logits: nil, hidden: nil)
         return SequenceID(nextID)
     }
 
-    /// Copies the parent's cache and last outputs (see the type's note on copying).
+    /// An O(1) child sharing the parent's KV blocks (copy-on-write) and its last outputs.
     public func fork(_ parent: SequenceID) throws -> SequenceID {
         let slot = try self.slot(parent)
+        let child = try engine.fork(slot.handle)
         nextID += 1
-        slots[nextID] = Slot(cache: slot.cache.fork(), logits: slot.logits, hidden: slot.hidden)
+        slots[nextID] = Slot(handle: child, logits: slot.logits, hidden: slot.hidden)
         return SequenceID(nextID)
     }
 
-    /// Frees a sequence and its cache.
+    /// Frees a sequence; blocks no other sequence shares return to the engine's free list.
     public func release(_ sequence: SequenceID) {
-        slots[sequence.rawValue] = nil
+        guard let slot = slots.removeValue(forKey: sequence.rawValue) else { return }
+        // A handle this policy made and has not released is always known to its engine.
+        try? engine.release(slot.handle)
     }
 
     /// One batched forward over every new token of every listed sequence. Invalid input
@@ -122,15 +124,14 @@ public final class EnginePolicy: Policy {
             throw EnginePolicyError.badExtension("\(sequences.count) sequences but \(tokens.count) token lists")
         }
         guard !sequences.isEmpty else { return }
-        let requests = try zip(sequences, tokens).map { id, new in
+        let handles = try zip(sequences, tokens).map { id, new in
             guard !new.isEmpty else { throw EnginePolicyError.badExtension("\(id) was given no tokens") }
-            return SequenceExtension(cache: try slot(id).cache, tokens: new)
+            return try slot(id).handle
         }
-        let results = try pretrained.model.extend(requests, workspace: workspace, outputs: .last,
-                                                  returnHiddenStates: true)
-        for (id, result) in zip(sequences, results) {
-            slots[id.rawValue]?.logits = Array(result.lastLogits)
-            slots[id.rawValue]?.hidden = result.hiddenStates
+        let result = try engine.extend(handles, tokens: tokens, returnHiddenStates: true)
+        for (i, id) in sequences.enumerated() {
+            slots[id.rawValue]?.logits = Array(result.logits(i))
+            slots[id.rawValue]?.hidden = Array(result.hiddenState(i))
         }
     }
 
