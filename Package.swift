@@ -27,18 +27,24 @@ let package = Package(
         .target(name: "PonderModel", dependencies: ["CBLAS"]),
         // Problems, prompts, verifiers and rewards. Depends on PonderModel only for SeededRNG.
         .target(name: "PonderTasks", dependencies: ["PonderModel"]),
+        // Backward passes, AdamW, SFT, tokenizers and value heads for the models Ponder trains.
+        .target(name: "PonderTrain", dependencies: [
+            "PonderModel", "PonderTasks", "CBLAS",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "PonderLab", dependencies: [
             "PonderModel", "CGSL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderLab"]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderTrain", "PonderLab"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
+        .testTarget(name: "PonderTrainTests", dependencies: ["PonderTrain"]),
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),
