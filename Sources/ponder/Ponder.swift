@@ -9,7 +9,7 @@ struct PonderCommand: ParsableCommand {
         abstract: "A research lab for test-time compute: sample more, or search?",
         subcommands: [
             GenerateCommand.self, InspectCommand.self, TokenizeCommand.self, DetokenizeCommand.self,
-            TasksCommand.self,
+            TasksCommand.self, TrainCommand.self,
         ]
     )
 }
