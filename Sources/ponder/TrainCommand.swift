@@ -7,7 +7,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train small models in Swift: SFT on task traces, tokenizers, evaluation.",
-        subcommands: [TrainSFTCommand.self, TrainTokenizerCommand.self, TrainEvalCommand.self]
+        subcommands: [TrainSFTCommand.self, TrainTokenizerCommand.self, TrainEvalCommand.self, TrainValueCommand.self]
     )
 }
 
