@@ -7,7 +7,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train small models in Swift: SFT on task traces, tokenizers, evaluation.",
-        subcommands: [TrainSFTCommand.self, TrainTokenizerCommand.self, TrainEvalCommand.self, TrainValueCommand.self]
+        subcommands: [TrainSFTCommand.self, TrainTokenizerCommand.self, TrainEvalCommand.self, TrainValueCommand.self, TrainRFTCommand.self]
     )
 }
 
@@ -76,5 +76,28 @@ struct TrainTokenizerCommand: ParsableCommand {
             minimumFrequency: settings.tokenizer.minimumFrequency, modelMaxLength: settings.model.maxPositionEmbeddings)
         try writer.write(to: output)
         printFlushed("wrote \(output)/tokenizer.json: \(writer.bpe.vocabulary.count) tokens, \(writer.bpe.merges.count) merges, from \(traces.count) traces")
+    }
+}
+
+/// `ponder train rft --config experiments/train/countdown-rft.yaml`
+struct TrainRFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rft",
+        abstract: "Rejection-sampling fine-tuning: sample, keep verified completions, fine-tune, compare pass@1.",
+        discussion: """
+            Samples sampling.samples completions per training problem from the policy, keeps those \
+            passing sampling.filter (RejectionSamplingBuilder; run_directory/samples.jsonl resumes), \
+            fine-tunes the policy on them with the SFT loop and reports held-out greedy accuracy and \
+            sampled pass@1 before and after (output/rft_report.json).
+            """)
+
+    @Option(help: "The run's YAML config.")
+    var config: String
+
+    func run() throws {
+        let report = try RFTRun.run(try RFTConfig.load(path: config), log: printFlushed)
+        printFlushed(String(format: "greedy %.1f%% → %.1f%%; sampled pass@1 %.1f%% → %.1f%%",
+                            100 * report.before.greedyAccuracy, 100 * report.after.greedyAccuracy,
+                            100 * (report.before.sampleAccuracy ?? 0), 100 * (report.after.sampleAccuracy ?? 0)))
     }
 }

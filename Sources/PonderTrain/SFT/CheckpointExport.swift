@@ -7,8 +7,10 @@ import PonderModel
 /// `TransformerModel.load`, `PretrainedModel.load` and transformers' `AutoModelForCausalLM`
 /// / `AutoTokenizer` all read it.
 public enum CheckpointExport {
-    /// Writes every file into `directory` (created if needed); each file is written atomically.
-    public static func write(parameters: ModelParameters, tokenizer: TokenizerFileWriter, to directory: String) throws {
+    /// Writes every file into `directory` (created if needed); each file is written
+    /// atomically. The tokenizer files are copied from `tokenizerDirectory`.
+    public static func write(parameters: ModelParameters, tokenizer: Tokenizer, tokenizerDirectory: String,
+                             to directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -18,10 +20,20 @@ public enum CheckpointExport {
         try writeText(try configJSON(parameters.config), to: path("config.json"))
         try parameters.weights.write(to: path(SafeTensorsCheckpoint.singleFileName), config: parameters.config,
                                      architecture: parameters.architecture)
-        try tokenizer.write(to: directory)
-        let bos = tokenizer.id(of: tokenizer.bosToken) ?? 0
-        let eos = tokenizer.id(of: tokenizer.eosToken) ?? 0
-        let pad = tokenizer.id(of: tokenizer.padToken) ?? 0
+        for name in ["tokenizer.json", "tokenizer_config.json"] {
+            let source = (tokenizerDirectory as NSString).appendingPathComponent(name), target = path(name)
+            guard source != target else { continue }
+            do {
+                try writeData(try Data(contentsOf: URL(fileURLWithPath: source)), to: target)
+            } catch let error as TrainError {
+                throw error
+            } catch {
+                throw TrainError.writeFailed(file: target, reason: "cannot copy \(source): \(error.localizedDescription)")
+            }
+        }
+        let eos = tokenizer.eosTokenIds.min() ?? 0
+        let bos = tokenizer.bosTokenId ?? eos
+        let pad = tokenizer.id(forToken: SmallModelVocabulary.pad) ?? eos
         try writeText("{\n  \"bos_token_id\": \(bos),\n  \"eos_token_id\": \(eos),\n  \"pad_token_id\": \(pad),\n  \"do_sample\": false\n}\n",
                       to: path("generation_config.json"))
     }
@@ -40,8 +52,13 @@ public enum CheckpointExport {
 
     /// Writes `text` atomically.
     static func writeText(_ text: String, to path: String) throws {
+        try writeData(Data(text.utf8), to: path)
+    }
+
+    /// Writes `data` atomically.
+    static func writeData(_ data: Data, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw TrainError.writeFailed(file: path, reason: error.localizedDescription)
         }

@@ -82,7 +82,8 @@ extension SFTRun {
             evaluation: nil)
         guard state.step == t.steps else { return summary }
 
-        try CheckpointExport.write(parameters: parameters, tokenizer: tokenizerFiles, to: config.output)
+        try CheckpointExport.write(parameters: parameters, tokenizer: tokenizer, tokenizerDirectory: tokenizerDirectory,
+                                   to: config.output)
         if !config.sourceText.isEmpty {
             try CheckpointExport.writeText(config.sourceText, to: (config.output as NSString).appendingPathComponent("training_config.yaml"))
         }

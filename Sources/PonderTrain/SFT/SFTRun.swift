@@ -41,7 +41,8 @@ public final class SFTRun {
     public let task: any ReasoningTask
     public let style: PromptStyle
     public let tokenizer: Tokenizer
-    public let tokenizerFiles: TokenizerFileWriter
+    /// The directory holding tokenizer.json and tokenizer_config.json (copied into the output).
+    public let tokenizerDirectory: String
     public let dataset: SFTDataset
     public let parameters: ModelParameters
     public let trainer: DifferentiableTransformer
@@ -83,17 +84,24 @@ public final class SFTRun {
         log(String(format: "data: %d traces of %@ (%@ style) in %.1f s", traces.count, task.name, style.name,
                    Date().timeIntervalSince(started)))
 
-        let tokenizerDirectory = (config.runDirectory as NSString).appendingPathComponent("tokenizer")
-        tokenizerFiles = try SmallModelVocabulary.trainTokenizer(
-            on: Array(traces.prefix(config.tokenizer.corpusProblems)), vocabularySize: config.tokenizer.vocabularySize,
-            minimumFrequency: config.tokenizer.minimumFrequency, modelMaxLength: config.model.maxPositionEmbeddings)
-        try tokenizerFiles.write(to: tokenizerDirectory)
-        tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: tokenizerDirectory))
-        guard let eos = tokenizer.eosTokenIds.first, let bos = tokenizer.bosTokenId else {
-            throw TrainError.invalidData(source: tokenizerDirectory, reason: "the tokenizer names no BOS or EOS token")
+        // The tokenizer: the one named, else the starting checkpoint's, else one trained on the traces.
+        if let existing = config.tokenizer.directory ?? config.model.initFrom {
+            tokenizerDirectory = existing
+            tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: existing))
+            log("tokenizer: \(tokenizer.count) tokens, from \(existing)")
+        } else {
+            tokenizerDirectory = (config.runDirectory as NSString).appendingPathComponent("tokenizer")
+            let files = try SmallModelVocabulary.trainTokenizer(
+                on: Array(traces.prefix(config.tokenizer.corpusProblems)), vocabularySize: config.tokenizer.vocabularySize,
+                minimumFrequency: config.tokenizer.minimumFrequency, modelMaxLength: config.model.maxPositionEmbeddings)
+            try files.write(to: tokenizerDirectory)
+            tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: tokenizerDirectory))
+            log("tokenizer: \(tokenizer.count) tokens (\(files.bpe.merges.count) merges), written to \(tokenizerDirectory)")
+        }
+        guard let eos = tokenizer.eosTokenIds.min(), let bos = tokenizer.bosTokenId else {
+            throw TrainError.invalidData(source: tokenizerDirectory, reason: "the tokenizer names no BOS or EOS token (tokenizer_config.json bos_token / eos_token)")
         }
         eosId = eos
-        log("tokenizer: \(tokenizer.count) tokens (\(tokenizerFiles.bpe.merges.count) merges), written to \(tokenizerDirectory)")
 
         dataset = try SFTDataset(traces: traces, tokenizer: tokenizer, eosId: eos,
                                  maxLength: config.model.maxPositionEmbeddings, seed: config.seed)
