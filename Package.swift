@@ -47,12 +47,17 @@ let package = Package(
         // through Policy; takes the task's pieces as hooks, so it does not import PonderTasks.
         .target(name: "PonderSearch", dependencies: ["PonderModel"]),
         // Experiments: configs, the trial runner over tasks and strategies, store, reports.
+        // Backward passes, AdamW, SFT, tokenizers and value heads for the models Ponder trains.
+        .target(name: "PonderTrain", dependencies: [
+            "PonderModel", "PonderTasks", "CBLAS",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "PonderLab", dependencies: [
             "PonderModel", "PonderTasks", "PonderSearch", "CGSL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderSearch", "PonderLab"]),
+        .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderSearch", "PonderTrain", "PonderLab"]),
         .executableTarget(name: "ponder", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,6 +69,7 @@ let package = Package(
                           path: "Examples/BudgetCurves"),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
+        .testTarget(name: "PonderTrainTests", dependencies: ["PonderTrain"]),
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),

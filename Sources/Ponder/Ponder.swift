@@ -2,4 +2,5 @@
 @_exported import PonderModel
 @_exported import PonderTasks
 @_exported import PonderSearch
+@_exported import PonderTrain
 @_exported import PonderLab

@@ -9,8 +9,8 @@ struct PonderCommand: ParsableCommand {
         abstract: "A research lab for test-time compute: sample more, or search?",
         subcommands: [
             RunCommand.self, ReportCommand.self, MergeCommand.self, NotebookCommand.self,
-            RejectionSampleCommand.self, GenerateCommand.self, InspectCommand.self, BenchCommand.self,
-            TokenizeCommand.self, DetokenizeCommand.self, TasksCommand.self,
+            RejectionSampleCommand.self, TrainCommand.self, GenerateCommand.self, InspectCommand.self,
+            BenchCommand.self, TokenizeCommand.self, DetokenizeCommand.self, TasksCommand.self,
         ]
     )
 }

@@ -34,6 +34,16 @@ public final class WorkerPool: @unchecked Sendable {
 
     deinit { state.stop() }
 
+    /// Lets OpenBLAS use `threads` threads for matrix products that callers issue directly,
+    /// outside any pool: the trainer's large, square-ish sgemms, where OpenBLAS's own
+    /// threading is the fastest split. The shared pool is started first (its start sets
+    /// OpenBLAS back to one thread), so the setting is not undone later by its lazy start.
+    /// Engine passes that run meanwhile stay correct, only with more threads than cores.
+    public static func setDirectBLASThreads(_ threads: Int) {
+        _ = shared.threadCount
+        ponder_openblas_set_threads(Int32(max(1, threads)))
+    }
+
     /// The process-wide pool: `PONDER_THREADS` threads, else one per active core.
     public static let shared = WorkerPool(threads: defaultThreadCount)
 
