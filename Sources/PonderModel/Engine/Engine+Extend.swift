@@ -99,7 +99,7 @@ extension Engine {
 
         // 3. Passes of at most maxTokensPerPass tokens, in handle order; a long list is split
         //    across passes (chunked prefill), each chunk attending to the ones before it.
-        var handleIndex = 0, offset = 0
+        var handleIndex = 0, offset = 0, logitRows = 0
         while handleIndex < handles.count {
             let passStart = (handleIndex, offset)
             var rows = 0, sequenceCount = 0, blockCount = 0
@@ -134,7 +134,7 @@ extension Engine {
                 o += take
                 if o == count(h) { h += 1; o = 0 }
             }
-            _ = model.runForward(rows: rows, sequenceCount: sequenceCount, outputs: .last, workspace: workspace)
+            logitRows += model.runForward(rows: rows, sequenceCount: sequenceCount, outputs: .last, workspace: workspace)
             result.passes += 1
             // Copy out the outputs of sequences whose last token was in this pass.
             (h, o) = passStart
@@ -163,7 +163,9 @@ extension Engine {
 
         // 4. The new positions are in the blocks now.
         for (i, handle) in handles.enumerated() { records[Int(handle.slot)].length += count(i) }
-        result.flops = cost.flops(computedTokens: result.totalComputedTokens, outputRows: handles.count,
+        // Every pass computes logits for each of its sequences (a chunk that does not end its
+        // sequence too), so charge the rows really computed.
+        result.flops = cost.flops(computedTokens: result.totalComputedTokens, outputRows: logitRows,
                                   attendedPositions: result.totalAttendedPositions)
     }
 }

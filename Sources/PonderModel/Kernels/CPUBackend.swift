@@ -52,59 +52,32 @@ public struct CPUBackend: ComputeBackend {
             default: slices.2 = count; widths.2 = width
             }
         }
-        let total = slices.0 + slices.1 + slices.2
-        pool.run(tasks: total) { task, _ in
-            let (index, slice) = task < slices.0 ? (0, task)
-                : task < slices.0 + slices.1 ? (1, task - slices.0) : (2, task - slices.0 - slices.1)
-            let width = index == 0 ? widths.0 : index == 1 ? widths.1 : widths.2
-            let (layer, y) = group[index]
-            let n = layer.outFeatures
-            let columns = (slice * width)..<min(n, (slice + 1) * width)
-            if skinny {
-                MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
-                                     bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
-            } else {
-                MatrixKernels.sgemm(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
-                                    bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
-            }
-        }
+        pool.run(tasks: slices.0 + slices.1 + slices.2,
+                 job: LinearJob(x: x, rows: rows, group: group, skinny: skinny, accumulate: accumulate,
+                                slices: slices, widths: widths))
     }
 
-    /// Splits `rows` into about two slices per thread when there are enough to be worth it.
-    private func forRows(_ rows: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
-        let slices = rows >= minimum ? min(rows, pool.threadCount * 2) : 1
-        let per = (rows + slices - 1) / slices
-        pool.run(tasks: slices) { slice, _ in
-            let range = (slice * per)..<min(rows, (slice + 1) * per)
-            if !range.isEmpty { body(range) }
-        }
+    /// About two slices per thread when `rows` reaches `minimum`, else one.
+    private func rowSlices(_ rows: Int, minimum: Int) -> Int {
+        rows >= minimum ? min(rows, pool.threadCount * 2) : 1
     }
 
     public func rmsNorm(_ x: UnsafePointer<Float>, rows: Int, dim: Int, weight: UnsafePointer<Float>,
                         eps: Float, into y: UnsafeMutablePointer<Float>) {
-        forRows(rows, minimum: 16) { range in
-            for r in range { VectorKernels.rmsNorm(x + r * dim, dim: dim, weight: weight, eps: eps, into: y + r * dim) }
-        }
+        let slices = rowSlices(rows, minimum: 16)
+        pool.run(tasks: slices, job: RMSNormJob(x: x, rows: rows, slices: slices, dim: dim, weight: weight, eps: eps, y: y))
     }
 
     public func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
         let chunk = 16_384
-        let slices = (count + chunk - 1) / chunk
-        pool.run(tasks: slices) { slice, _ in
-            let start = slice * chunk
-            VectorKernels.siluMultiply(gate + start, up + start, count: min(chunk, count - start))
-        }
+        pool.run(tasks: (count + chunk - 1) / chunk, job: SiluJob(gate: gate, up: up, count: count, chunk: chunk))
     }
 
     public func applyRotary(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDim: Int,
                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
-        let half = headDim / 2
-        forRows(rows, minimum: 32) { range in
-            for r in range {
-                VectorKernels.rotate(x + r * heads * headDim, heads: heads, headDim: headDim,
-                                     cos: cos + r * half, sin: sin + r * half)
-            }
-        }
+        let slices = rowSlices(rows, minimum: 32)
+        pool.run(tasks: slices, job: RotaryJob(x: x, rows: rows, slices: slices, heads: heads, headDim: headDim,
+                                               cos: cos, sin: sin))
     }
 
     public func attention(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
@@ -130,18 +103,8 @@ public struct CPUBackend: ComputeBackend {
         }
         scratch.ensure(threads: pool.threadCount,
                        floatsPerThread: AttentionKernels.tileScratch(context: longest, headDim: shape.headDim))
-        let tasks = scratch.tasks, buffers = scratch.buffers
-        pool.run(tasks: scratch.taskCount) { task, thread in
-            let s = sequences[tasks[task * 4]]
-            let kvHead = tasks[task * 4 + 1], rows = tasks[task * 4 + 2]..<tasks[task * 4 + 3]
-            let work = buffers[thread].pointer
-            if s.rows >= AttentionKernels.tiledRowThreshold {
-                AttentionKernels.attendTile(query: query, sequence: s, layer: layer, kvHead: kvHead, rows: rows,
-                                            shape: shape, output: output, scratch: work)
-            } else {
-                AttentionKernels.attendRows(query: query, sequence: s, layer: layer, kvHead: kvHead, rows: rows,
-                                            shape: shape, output: output, scratch: work)
-            }
-        }
+        pool.run(tasks: scratch.taskCount,
+                 job: AttentionJob(query: query, sequences: sequences, layer: layer, shape: shape, output: output,
+                                   tasks: scratch.tasks, buffers: scratch.buffers))
     }
 }

@@ -64,9 +64,43 @@ public final class WorkerPool: @unchecked Sendable {
             return
         }
         withoutActuallyEscaping(body) { escaping in
-            state.dispatch(tasks: tasks, body: escaping)
+            withUnsafePointer(to: escaping) { pointer in
+                state.dispatch(tasks: tasks, context: UnsafeRawPointer(pointer), invoke: Self.invokeClosure)
+            }
         }
         state.releaseOwnership()
+    }
+
+    /// Runs `job.run(task:thread:)` for every task in `0..<tasks`, as `run(tasks:_:)` does,
+    /// without allocating: a closure handed to other threads needs a heap box (one small
+    /// allocation per call), a job struct is read in place from the caller's stack. The
+    /// forward pass dispatches through this a few hundred times per token.
+    public func run<Job: ParallelJob>(tasks: Int, job: Job) {
+        guard tasks > 0 else { return }
+        if tasks == 1 || threadCount == 1 || !state.tryAcquire() {
+            for i in 0..<tasks { job.run(task: i, thread: 0) }
+            return
+        }
+        withUnsafePointer(to: job) { pointer in
+            state.dispatch(tasks: tasks, context: UnsafeRawPointer(pointer), invoke: Job.invoke)
+        }
+        state.releaseOwnership()
+    }
+
+    private static func invokeClosure(_ context: UnsafeRawPointer, _ task: Int, _ thread: Int) {
+        context.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(task, thread)
+    }
+}
+
+/// A loop body for `WorkerPool.run(tasks:job:)`: the captured state as stored properties.
+public protocol ParallelJob {
+    /// Runs task `task` on pool thread `thread` (in `0..<threadCount`, for per-thread scratch).
+    func run(task: Int, thread: Int)
+}
+
+extension ParallelJob {
+    static func invoke(_ context: UnsafeRawPointer, _ task: Int, _ thread: Int) {
+        context.assumingMemoryBound(to: Self.self).pointee.run(task: task, thread: thread)
     }
 }
 
@@ -88,9 +122,11 @@ final class PoolState: @unchecked Sendable {
     /// Whether some caller is using the pool.
     private let owned = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
-    /// The current loop. Written by the owner before the generation is published (release)
-    /// and read only by workers that joined it, so the plain storage is safe.
-    nonisolated(unsafe) private var body: ((Int, Int) -> Void)?
+    /// The current loop: its state in the owner's stack frame and the function that runs one
+    /// task of it. Written by the owner before the generation is published (release) and read
+    /// only by workers that joined it, so the plain storage is safe.
+    nonisolated(unsafe) private var context: UnsafeRawPointer?
+    nonisolated(unsafe) private var invoke: ((UnsafeRawPointer, Int, Int) -> Void)?
     nonisolated(unsafe) private var taskCount = 0
     /// The owner's count of published generations.
     nonisolated(unsafe) private var published = 0
@@ -120,8 +156,10 @@ final class PoolState: @unchecked Sendable {
     }
 
     /// Publishes a loop, takes part in it, and returns once every task has run.
-    func dispatch(tasks: Int, body: @escaping (Int, Int) -> Void) {
-        self.body = body
+    func dispatch(tasks: Int, context: UnsafeRawPointer,
+                  invoke: @escaping (UnsafeRawPointer, Int, Int) -> Void) {
+        self.context = context
+        self.invoke = invoke
         taskCount = tasks
         next.store(0, ordering: .relaxed)
         published += 1
@@ -130,7 +168,7 @@ final class PoolState: @unchecked Sendable {
         condition.lock()
         if sleepers > 0 { condition.broadcast() }
         condition.unlock()
-        work(body, tasks, thread: 0)
+        work(context, invoke, tasks, thread: 0)
         // Every task is claimed; wait for the joined workers to finish theirs, then close.
         var state = gate.load(ordering: .acquiring)
         while true {
@@ -143,14 +181,16 @@ final class PoolState: @unchecked Sendable {
                 state = gate.load(ordering: .acquiring)
             }
         }
-        self.body = nil
+        self.context = nil
+        self.invoke = nil
     }
 
-    private func work(_ body: (Int, Int) -> Void, _ tasks: Int, thread: Int) {
+    private func work(_ context: UnsafeRawPointer, _ invoke: (UnsafeRawPointer, Int, Int) -> Void,
+                      _ tasks: Int, thread: Int) {
         while true {
             let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard i < tasks else { return }
-            body(i, thread)
+            invoke(context, i, thread)
         }
     }
 
@@ -166,11 +206,11 @@ final class PoolState: @unchecked Sendable {
         return false
     }
 
-    /// Runs tasks of the joined loop. A function of its own so that its reference to the
-    /// loop's closure ends before the worker leaves (the owner's closure must not escape).
+    /// Runs tasks of the joined loop. A function of its own so that its references to the
+    /// loop end before the worker leaves (the owner's frame and closure must not outlive it).
     @inline(never)
     private func runJoined(thread: Int) {
-        if let body { work(body, taskCount, thread: thread) }
+        if let context, let invoke { work(context, invoke, taskCount, thread: thread) }
     }
 
     func workerLoop(index: Int) {
