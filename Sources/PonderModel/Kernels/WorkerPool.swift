@@ -1,5 +1,10 @@
 import CBLAS
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Persistent worker threads that split one loop across the cores: the one place in Ponder
@@ -136,8 +141,13 @@ final class PoolState: @unchecked Sendable {
     private static let closed = 1 << 19
     private static let joinedMask = (1 << 19) - 1
 
-    /// Spin iterations before a worker parks (roughly 100–200 µs).
-    private static let spinLimit = 100_000
+    /// Busy-wait iterations before a waiting thread starts yielding (a few microseconds:
+    /// the gap between two loops of one forward pass).
+    private static let spinLimit = 4_000
+    /// `sched_yield` rounds after that before a worker parks (about 0.1 ms on an idle core).
+    /// Yielding rather than spinning matters when the OS gives the pool fewer cores than it
+    /// has threads (another process holds one): a spinning worker would take the owner's core.
+    private static let yieldLimit = 500
 
     init(workers: Int) { self.workers = workers }
 
@@ -171,6 +181,7 @@ final class PoolState: @unchecked Sendable {
         work(context, invoke, tasks, thread: 0)
         // Every task is claimed; wait for the joined workers to finish theirs, then close.
         var state = gate.load(ordering: .acquiring)
+        var spins = 0
         while true {
             if state & Self.joinedMask == 0 {
                 let (exchanged, original) = gate.compareExchange(expected: state, desired: state | Self.closed,
@@ -178,6 +189,9 @@ final class PoolState: @unchecked Sendable {
                 if exchanged { break }
                 state = original
             } else {
+                // A joined worker is still running a task; if it lost its core, let it back on.
+                spins += 1
+                if spins > Self.spinLimit { sched_yield() }
                 state = gate.load(ordering: .acquiring)
             }
         }
@@ -218,8 +232,9 @@ final class PoolState: @unchecked Sendable {
         while true {
             var current = generation.load(ordering: .acquiring)
             var spins = 0
-            while current == seen && spins < Self.spinLimit {
+            while current == seen && spins < Self.spinLimit + Self.yieldLimit {
                 spins += 1
+                if spins > Self.spinLimit { sched_yield() }
                 current = generation.load(ordering: .acquiring)
             }
             if current == seen {
