@@ -8,4 +8,8 @@
 #endif
 /// Threads OpenBLAS may use (OpenBLAS extension, declared in its cblas.h).
 static inline void ponder_openblas_set_threads(int n) { openblas_set_num_threads(n); }
+/// Asks the cache to fetch the line holding `p` ahead of use (a hint: never faults). Swift has
+/// no prefetch of its own; the weight-streaming kernels use it to overlap the next weight rows'
+/// memory traffic with arithmetic on the current ones.
+static inline void ponder_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 #endif

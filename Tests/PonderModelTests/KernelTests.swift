@@ -23,9 +23,9 @@ final class KernelTests: XCTestCase {
         var rng = SeededRNG(seed: 1)
         func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(rng.nextDouble() * 2 - 1) } }
         let pool = WorkerPool(threads: 2)
-        for (n, k) in [(13, 37), (64, 32), (70, 200)] {
+        for (n, k) in [(13, 37), (64, 32), (70, 200), (11, 600)] {
             let w = LinearWeights(weight: FloatBuffer(random(n * k)), bias: FloatBuffer(random(n)), outFeatures: n, inFeatures: k)
-            for rows in [1, 2, 3, 4, 5, 9, 17] {
+            for rows in [1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17] {
                 let x = random(rows * k), y0 = random(rows * n)
                 for limit in [0, Int.max] {  // sgemm only, streaming only
                     let backend = CPUBackend(pool: pool, skinnyRowLimit: limit)

@@ -14,24 +14,31 @@ public struct CrossoverPoint: Sendable, Codable {
 
 extension CPUBackend {
     /// Times both kernels on a `[outFeatures, inFeatures]` product for each row count (the
-    /// median of `repeats` runs each), split over `pool` as the backend splits it.
+    /// best of `repeats` runs each: another process slowing one run must not flip the
+    /// verdict), split over `pool` as the backend splits it. Each run goes through enough
+    /// distinct copies of the weights (64 MiB, twice the L3) that they
+    /// stream from memory, as a model's weights do when decoding, instead of sitting in cache.
     public static func measureCrossover(pool: WorkerPool, outFeatures: Int, inFeatures: Int,
                                         rows: [Int], repeats: Int = 5) -> [CrossoverPoint] {
         let maxRows = rows.max() ?? 1
-        let weight = FloatBuffer(count: outFeatures * inFeatures)
-        weight.fill(0.01)
-        let layer = LinearWeights(weight: weight, bias: nil, outFeatures: outFeatures, inFeatures: inFeatures)
+        let copies = max(1, (64 << 20) / max(1, outFeatures * inFeatures * 4))
+        let layers = (0..<copies).map { _ in
+            let weight = FloatBuffer(count: outFeatures * inFeatures)
+            weight.fill(0.01)
+            return LinearWeights(weight: weight, bias: nil, outFeatures: outFeatures, inFeatures: inFeatures)
+        }
         let x = FloatBuffer(count: maxRows * inFeatures), y = FloatBuffer(count: maxRows * outFeatures)
         x.fill(0.5)
         let skinny = CPUBackend(pool: pool, skinnyRowLimit: Int.max)
         let blas = CPUBackend(pool: pool, skinnyRowLimit: 0)
         return rows.map { r in
-            let flops = 2 * Double(r * outFeatures * inFeatures)
+            let flops = 2 * Double(r * outFeatures * inFeatures * copies)
             func rate(_ backend: CPUBackend) -> Double {
-                backend.linear(x.pointer, rows: r, layer, into: y.pointer, accumulate: false)  // warm up
-                return flops / MachineLimits.median((0..<repeats).map { _ in
-                    MachineLimits.time { backend.linear(x.pointer, rows: r, layer, into: y.pointer, accumulate: false) }
-                }) / 1e9
+                let pass = {
+                    for layer in layers { backend.linear(x.pointer, rows: r, layer, into: y.pointer, accumulate: false) }
+                }
+                pass()  // warm up
+                return flops / ((0..<repeats).map { _ in MachineLimits.time(pass) }.min() ?? 1) / 1e9
             }
             return CrossoverPoint(rows: r, skinnyGFLOPS: rate(skinny), sgemmGFLOPS: rate(blas))
         }

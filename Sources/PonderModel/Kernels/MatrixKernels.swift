@@ -30,37 +30,36 @@ enum MatrixKernels {
         case 3: return stream(3, x, k, weight, bias, columns, y, ldy, accumulate)
         default: break
         }
-        // Three weight rows at a time against three input rows: 9 independent accumulators
-        // (more than the FMA latency × throughput of 8), 3 + 3 loads per 9 FMAs, 13 of the 16
-        // vector registers (a 3 × 4 tile spills accumulators to the stack). The reduction runs
-        // in chunks of `depth` so that the chunk of every input row stays in L1 while the weight
-        // rows stream past (else the input rows come from L2 for every tile, and L2 bandwidth,
-        // not the FMA units, sets the pace); later chunks add onto the partial sums in y.
-        let depth = 256
-        let lastColumn = columns.upperBound - columns.count % 3
-        for k0 in stride(from: 0, to: k, by: depth) {
-            let length = min(depth, k - k0)
-            let first = k0 == 0
-            let chunkBias = first ? bias : nil, chunkAccumulate = first ? accumulate : true
-            let xk = x + k0
+        // Two weight rows at a time against blocks of four input rows: 8 independent
+        // accumulators (the FMA latency × throughput) and 2 weight registers, 11 of the 16
+        // vector registers (a 3 × 4 tile makes the compiler spill its accumulators to the stack,
+        // halving the speed). Blocks of input rows are the outer loop: one block (4 rows of x)
+        // stays in L1 while the slice's weight rows stream past; the first block reads them
+        // from memory, in order, and later blocks from L2 (the caller keeps a slice's weights
+        // within L2, see `skinnySliceWidth`). So up to about 16 rows the product costs about
+        // one read of W.
+        let lastColumn = columns.upperBound - columns.count % 2
+        var r = 0
+        while r < rows {
+            let block = min(4, rows - r), xr = x + r * k, yr = y + r * ldy
             var j = columns.lowerBound
             while j < lastColumn {
-                let w = weight + j * k + k0
-                var r = 0
-                while r + 3 <= rows {
-                    tile(3, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
-                    r += 3
+                let w = weight + j * k
+                // The first block also prefetches the next two weight rows, so that their
+                // memory traffic overlaps this pair's arithmetic instead of stalling the next.
+                let next: UnsafePointer<Float>? = r == 0 && j + 2 < lastColumn ? w + 2 * k : nil
+                switch block {
+                case 4: tile(4, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                case 3: tile(3, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                case 2: tile(2, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                default: tile(1, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
                 }
-                switch rows - r {
-                case 2: tile(2, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
-                case 1: tile(1, xk + r * k, k, w, k, length, chunkBias, j, y + r * ldy, ldy, chunkAccumulate)
-                default: break
-                }
-                j += 3
+                j += 2
             }
+            r += block
         }
         var j = lastColumn
-        // Leftover columns (out not a multiple of 3): one weight row at a time.
+        // The leftover column (out odd): one weight row at a time.
         while j < columns.upperBound {
             let w = weight + j * k
             for r in 0..<rows {
@@ -72,46 +71,58 @@ enum MatrixKernels {
         }
     }
 
-    /// Three output columns j..<j+3 for `rows` (1...3) input rows over `k` inputs:
+    /// Two output columns j, j+1 for `rows` (1...4) input rows over `k` inputs:
     /// y[r, j + c] (+)= Σᵢ x[r, i] · w[c, i] (+ bias[j + c]).
-    /// x: rows with stride ldx; w: 3 weight rows with stride ldw; y: rows with stride ldy.
+    /// x: rows with stride ldx; w: 2 weight rows with stride ldw; y: rows with stride ldy.
+    /// `prefetch`: two more weight rows (stride ldw) to pull into cache along the way.
     @inline(__always)
     private static func tile(_ rows: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>,
                              _ ldw: Int, _ k: Int, _ bias: UnsafePointer<Float>?, _ j: Int,
-                             _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool) {
-        let w0 = w, w1 = w + ldw, w2 = w + 2 * ldw
-        let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx
-        var a0 = Vector(), a1 = Vector(), a2 = Vector(), b0 = Vector(), b1 = Vector(), b2 = Vector()
-        var c0 = Vector(), c1 = Vector(), c2 = Vector()
+                             _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool,
+                             prefetch: UnsafePointer<Float>?) {
+        let w0 = w, w1 = w + ldw
+        let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx
+        var a0 = Vector(), a1 = Vector(), b0 = Vector(), b1 = Vector()
+        var c0 = Vector(), c1 = Vector(), d0 = Vector(), d1 = Vector()
         var i = 0
-        while i + 8 <= k {
-            let v0 = load(w0 + i), v1 = load(w1 + i), v2 = load(w2 + i)
+        while i &+ 8 <= k {
+            if let prefetch, i & 15 == 0 {  // one hint per 64-byte line of each row
+                ponder_prefetch(prefetch + i)
+                ponder_prefetch(prefetch + ldw + i)
+            }
+            let v0 = load(w0 + i), v1 = load(w1 + i)
             let p = load(x0 + i)
-            a0.addProduct(p, v0); a1.addProduct(p, v1); a2.addProduct(p, v2)
+            a0.addProduct(p, v0); a1.addProduct(p, v1)
             if rows > 1 {
                 let q = load(x1 + i)
-                b0.addProduct(q, v0); b1.addProduct(q, v1); b2.addProduct(q, v2)
+                b0.addProduct(q, v0); b1.addProduct(q, v1)
             }
             if rows > 2 {
                 let q = load(x2 + i)
-                c0.addProduct(q, v0); c1.addProduct(q, v1); c2.addProduct(q, v2)
+                c0.addProduct(q, v0); c1.addProduct(q, v1)
             }
-            i += 8
+            if rows > 3 {
+                let q = load(x3 + i)
+                d0.addProduct(q, v0); d1.addProduct(q, v1)
+            }
+            i &+= 8
         }
-        var sums = (SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), 0), SIMD4<Float>(b0.sum(), b1.sum(), b2.sum(), 0),
-                    SIMD4<Float>(c0.sum(), c1.sum(), c2.sum(), 0))
+        // Lanes: (row 0, col 0), (row 0, col 1), (row 1, col 0), …
+        var sums = SIMD8<Float>(a0.sum(), a1.sum(), b0.sum(), b1.sum(), c0.sum(), c1.sum(), d0.sum(), d1.sum())
         while i < k {
-            let wv = SIMD4<Float>(w0[i], w1[i], w2[i], 0)
-            sums.0.addProduct(x0[i], wv)
-            if rows > 1 { sums.1.addProduct(x1[i], wv) }
-            if rows > 2 { sums.2.addProduct(x2[i], wv) }
+            let wa = w0[i], wb = w1[i]
+            sums.addProduct(SIMD8<Float>(x0[i], x0[i], rows > 1 ? x1[i] : 0, rows > 1 ? x1[i] : 0,
+                                         rows > 2 ? x2[i] : 0, rows > 2 ? x2[i] : 0,
+                                         rows > 3 ? x3[i] : 0, rows > 3 ? x3[i] : 0),
+                            SIMD8<Float>(wa, wb, wa, wb, wa, wb, wa, wb))
             i += 1
         }
-        let b = bias.map { SIMD4<Float>($0[j], $0[j + 1], $0[j + 2], 0) } ?? SIMD4<Float>()
+        let bias0 = bias?[j] ?? 0, bias1 = bias?[j + 1] ?? 0
         for r in 0..<rows {
-            let s = (r == 0 ? sums.0 : r == 1 ? sums.1 : sums.2) + b
             let out = y + r * ldy + j
-            for c in 0..<3 { out[c] = accumulate ? out[c] + s[c] : s[c] }
+            let s0 = sums[2 * r] + bias0, s1 = sums[2 * r + 1] + bias1
+            out[0] = accumulate ? out[0] + s0 : s0
+            out[1] = accumulate ? out[1] + s1 : s1
         }
     }
 
@@ -151,6 +162,13 @@ enum MatrixKernels {
                 out.pointee = accumulate ? out.pointee + (sums[r] + b) : sums[r] + b
             }
         }
+    }
+
+    /// Output columns per slice of a `skinny` product with `k` inputs: about 192 KiB of weights,
+    /// so that a slice read once from memory is still in L2 (1 MiB here) when the later blocks
+    /// of input rows read it again. Even, so that slices split on the kernel's column pairs.
+    static func skinnySliceWidth(k: Int) -> Int {
+        max(8, min(64, (192 << 10) / max(1, 4 * k)) / 2 * 2)
     }
 
     /// Σᵢ a[i] · b[i].
