@@ -14,11 +14,7 @@ struct TrainEvalCommand: ParsableCommand {
             accuracy (pass@1) and pass@k. Sampling is reproducible per --seed.
             """)
 
-    @Option(help: "A checkpoint directory written by `ponder train sft`.")
-    var model: String
-
-    @Option(help: "The training config (default: MODEL/training_config.yaml).")
-    var config: String?
+    @OptionGroup var checkpoint: TrainedModelOptions
 
     @Option(help: "Samples per problem for pass@k (0: greedy only).")
     var samples: Int = 0
@@ -46,19 +42,15 @@ struct TrainEvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configPath = config ?? (model as NSString).appendingPathComponent("training_config.yaml")
-        let settings = try SFTConfig.load(path: configPath)
-        let pretrained = try PretrainedModel.load(directory: model)
-        let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: model))
-        let task = try SFTRun.makeTask(settings.task)
+        let loaded = try checkpoint.load()
+        let settings = loaded.settings, task = loaded.task
         let count = problems ?? settings.task.testProblems
         let test = try task.problems(split: .test, count: count, seed: settings.task.problemSeed)
-        let evaluator = TaskEvaluator(task: task, problems: test, style: try PromptStyle(name: settings.task.style),
-                                      tokenizer: tokenizer, stopIds: pretrained.eosTokenIds.union(tokenizer.eosTokenIds),
-                                      maxNewTokens: maxNewTokens ?? settings.evaluation.maxNewTokens)
+        let evaluator = TaskEvaluator(task: task, problems: test, style: loaded.style, tokenizer: loaded.tokenizer,
+                                      stopIds: loaded.stopIds, maxNewTokens: maxNewTokens ?? settings.evaluation.maxNewTokens)
         let started = Date()
-        let result = try evaluator.evaluate(model: pretrained.model, samples: samples, temperature: temperature, seed: seed)
-        var line = String(format: "%@: %d held-out %@ problems: greedy accuracy %.1f%%", model, result.problems,
+        let result = try evaluator.evaluate(model: loaded.pretrained.model, samples: samples, temperature: temperature, seed: seed)
+        var line = String(format: "%@: %d held-out %@ problems: greedy accuracy %.1f%%", checkpoint.model, result.problems,
                           task.name, 100 * result.greedyAccuracy)
         if let passAt = result.passAtSamples, let mean = result.sampleAccuracy {
             line += String(format: ", pass@1 %.1f%%, pass@%d %.1f%% (temperature %g)", 100 * mean, samples, 100 * passAt, temperature)

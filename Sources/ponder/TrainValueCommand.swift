@@ -16,11 +16,7 @@ struct TrainValueCommand: ParsableCommand {
             v_head.summary.weight [1, hidden], v_head.summary.bias [1]) and value_head_report.json.
             """)
 
-    @Option(help: "A checkpoint directory written by `ponder train sft`.")
-    var model: String
-
-    @Option(help: "The training config (default: MODEL/training_config.yaml).")
-    var config: String?
+    @OptionGroup var checkpoint: TrainedModelOptions
 
     @Option(help: "Training-split problems to roll out (split 70/15/15 into train, validation, test).")
     var problems: Int = 400
@@ -48,15 +44,12 @@ struct TrainValueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try SFTConfig.load(path: config ?? (model as NSString).appendingPathComponent("training_config.yaml"))
-        let pretrained = try PretrainedModel.load(directory: model)
-        let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: model))
-        let task = try SFTRun.makeTask(settings.task)
+        let loaded = try checkpoint.load()
+        let settings = loaded.settings
         // A different problem seed from SFT's, so most problems are new to the policy.
-        let list = try task.problems(split: .train, count: problems, seed: settings.task.problemSeed &+ 0x7661_6C75 &+ seed)
-        let sampler = ValueRolloutSampler(model: pretrained.model, tokenizer: tokenizer, task: task,
-                                          style: try PromptStyle(name: settings.task.style),
-                                          stopIds: pretrained.eosTokenIds.union(tokenizer.eosTokenIds),
+        let list = try loaded.task.problems(split: .train, count: problems, seed: settings.task.problemSeed &+ 0x7661_6C75 &+ seed)
+        let sampler = ValueRolloutSampler(model: loaded.pretrained.model, tokenizer: loaded.tokenizer, task: loaded.task,
+                                          style: loaded.style, stopIds: loaded.stopIds,
                                           maxNewTokens: settings.evaluation.maxNewTokens)
         let started = Date()
         var rng = SeededRNG.derived(seed: seed, 0x726F_6C6C)  // "roll"
@@ -64,7 +57,7 @@ struct TrainValueCommand: ParsableCommand {
             if done % 64 == 0 || done == list.count { printFlushed("rollouts: \(done)/\(list.count) problems") }
         }
         let (head, report) = ValueHeadTraining.train(rollouts: rollouts, problemCount: list.count, seed: seed, tdLambda: tdLambda)
-        let path = output ?? (model as NSString).appendingPathComponent("value_head.safetensors")
+        let path = output ?? (checkpoint.model as NSString).appendingPathComponent("value_head.safetensors")
         try head.write(to: path, metadata: ["targets": tdLambda.map { "td-lambda \($0)" } ?? "monte-carlo"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
