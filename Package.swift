@@ -49,7 +49,7 @@ let package = Package(
         // Experiments: configs, the trial runner over tasks and strategies, store, reports.
         // Backward passes, AdamW, SFT, tokenizers and value heads for the models Ponder trains.
         .target(name: "PonderTrain", dependencies: [
-            "PonderModel", "PonderTasks", "CBLAS",
+            "PonderModel", "PonderTasks", "PonderSearch", "CBLAS",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PonderLab", dependencies: [
@@ -69,7 +69,7 @@ let package = Package(
                           path: "Examples/BudgetCurves"),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
-        .testTarget(name: "PonderTrainTests", dependencies: ["PonderTrain"]),
+        .testTarget(name: "PonderTrainTests", dependencies: ["PonderTrain", "PonderSearch"]),
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),

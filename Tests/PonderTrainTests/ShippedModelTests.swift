@@ -3,6 +3,7 @@ import XCTest
 @testable import PonderModel
 @testable import PonderTasks
 @testable import PonderTrain
+import PonderSearch
 
 /// models/countdown-tiny still works with today's code: it loads with its tokenizer and value
 /// head, and solves held-out 3-number problems in the compact prompt style (64 % on 300 such
@@ -27,7 +28,7 @@ final class ShippedModelTests: XCTestCase {
         XCTAssertEqual(result.greedyFormat, 1)
         XCTAssertGreaterThanOrEqual(result.greedyAccuracy, 3.0 / 12.0, "\(result)")
 
-        let head = try FittedLinearValueHead.load(path: Self.directory.appendingPathComponent("value_head.safetensors").path)
+        let head = try LinearValueHead.load(path: Self.directory.appendingPathComponent("value_head.safetensors").path)
         XCTAssertEqual(head.weight.count, pretrained.config.hiddenSize)
     }
 }

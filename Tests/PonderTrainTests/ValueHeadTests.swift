@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PonderModel
 @testable import PonderTrain
+import PonderSearch
 
 final class ValueHeadTests: XCTestCase {
     func testAUROCCountsOrderedPairsAndTiesHalf() {
@@ -41,7 +42,7 @@ final class ValueHeadTests: XCTestCase {
             return (x, y)
         }
         let (x, y) = draw(1500), (xv, yv) = draw(300), (xt, yt) = draw(800)
-        let fit = FittedLinearValueHead.fit(features: x, targets: y, validationFeatures: xv, validationTargets: yv)
+        let fit = LinearValueHeadFit.fit(features: x, targets: y, validationFeatures: xv, validationTargets: yv)
         let predictions = xt.map { fit.head.probability($0[...]) }
         let auroc = try XCTUnwrap(CalibrationMetrics.auroc(predictions: predictions, labels: yt.map { $0 == 1 }))
         XCTAssertGreaterThan(auroc, 0.8)
@@ -53,17 +54,17 @@ final class ValueHeadTests: XCTestCase {
         let path = try makeTemporaryDirectory(self) + "/value_head.safetensors"
         try fit.head.write(to: path)
         let file = try SafeTensorsFile(path: path)
-        XCTAssertEqual(file.info(FittedLinearValueHead.weightName)?.shape, [1, 4])
-        XCTAssertEqual(file.info(FittedLinearValueHead.biasName)?.shape, [1])
-        let loaded = try FittedLinearValueHead.load(path: path)
-        XCTAssertEqual(loaded.weight.map(Float.init), fit.head.weight.map(Float.init))
+        XCTAssertEqual(file.info(LinearValueHead.weightName)?.shape, [1, 4])
+        XCTAssertEqual(file.info(LinearValueHead.biasName)?.shape, [1])
+        let loaded = try LinearValueHead.load(path: path)
+        XCTAssertEqual(loaded, fit.head)
     }
 
     func testLambdaReturnsBlendLaterValuesTowardsTheOutcome() {
         let rollout = ValueRollout(problem: 0, success: true, length: 9, boundaries: [0, 3, 6],
                                    features: [[0], [0], [0]])
         // A head that says 0.5 everywhere: G2 = 1, G1 = 0.5·0.5 + 0.5·1, G0 = 0.5·0.5 + 0.5·G1.
-        let head = FittedLinearValueHead(weight: [0], bias: 0)
+        let head = LinearValueHead(weight: [0], bias: 0)
         XCTAssertEqual(ValueHeadTraining.targets([rollout], head: head, lambda: 0.5), [0.625, 0.75, 1])
         XCTAssertEqual(ValueHeadTraining.targets([rollout], head: nil, lambda: 0.5), [1, 1, 1])
         let split = ValueHeadTraining.split([rollout], problemCount: 20, seed: 1)

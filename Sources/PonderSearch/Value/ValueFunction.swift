@@ -81,16 +81,16 @@ public struct LinearValueHead: ValueFunction, Equatable {
     public func values(_ hidden: [[Float]]) throws -> [Double] {
         try hidden.map { h in
             guard h.count == weight.count else { throw ValueHeadError.inputWidth(expected: weight.count, got: h.count) }
-            // h: [hidden] · w: [hidden], accumulated in Double so long vectors do not lose bits.
-            let dot = h.withUnsafeBufferPointer { hp in
-                weight.withUnsafeBufferPointer { wp in
-                    var s = 0.0
-                    for i in 0..<hp.count { s += Double(hp[i]) * Double(wp[i]) }
-                    return s
-                }
-            }
-            return sigmoid(dot + Double(bias))
+            return probability(h[...])
         }
+    }
+
+    /// σ(w·h + b) for one hidden state of width `inputSize` (unchecked: `values` checks).
+    public func probability(_ hidden: ArraySlice<Float>) -> Double {
+        // h: [hidden] · w: [hidden], accumulated in Double so long vectors do not lose bits.
+        var dot = Double(bias)
+        for (w, h) in zip(weight, hidden) { dot += Double(w) * Double(h) }
+        return sigmoid(dot)
     }
 }
 

@@ -19,11 +19,7 @@ extension ValueHeads {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let file = try SafeTensorsFile(path: path)
-        var tensors: [String: ([Int], [Float])] = [:]
-        for name in file.tensorNames {
-            guard let info = file.info(name) else { continue }
-            tensors[name] = (info.shape, try file.floats(name))
-        }
+        let tensors = try self.tensors(in: file)
         var chosen = activation
         if let named = file.header.metadata?["activation"] {
             guard let parsed = MLPValueHead.Activation(rawValue: named) else {
@@ -33,5 +29,33 @@ extension ValueHeads {
             chosen = parsed
         }
         return try load(tensors: tensors, activation: chosen)
+    }
+
+    /// Every tensor of `file` as (shape, F32 values).
+    static func tensors(in file: SafeTensorsFile) throws -> [String: ([Int], [Float])] {
+        var tensors: [String: ([Int], [Float])] = [:]
+        for name in file.tensorNames {
+            guard let info = file.info(name) else { continue }
+            tensors[name] = (info.shape, try file.floats(name))
+        }
+        return tensors
+    }
+}
+
+extension LinearValueHead {
+    /// Writes the head as F32 safetensors with TRL's names, atomically (what
+    /// `ponder train value` produces and `ValueHeads.load(directory:)` reads back).
+    public func write(to path: String, metadata: [String: String] = [:]) throws {
+        var writer = SafeTensorsWriter(metadata: ["format": "pt"].merging(metadata) { $1 })
+        try writer.add(Self.weightName, shape: [1, weight.count], values: weight)
+        try writer.add(Self.biasName, shape: [1], values: [bias])
+        try writer.write(to: path)
+    }
+
+    /// Reads a linear head from one safetensors file (TRL's names, any float dtype).
+    /// - Throws: `SafeTensorsError` for an unreadable file, `ValueHeadError` for missing
+    ///   tensors or wrong shapes.
+    public static func load(path: String) throws -> LinearValueHead {
+        try load(tensors: ValueHeads.tensors(in: SafeTensorsFile(path: path)))
     }
 }

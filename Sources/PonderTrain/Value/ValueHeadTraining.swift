@@ -1,5 +1,6 @@
 import Foundation
 import PonderModel
+import PonderSearch
 
 /// What value-head training measured on held-out problems.
 public struct ValueHeadReport: Sendable, Equatable, Codable {
@@ -56,7 +57,7 @@ public enum ValueHeadTraining {
 
     /// Targets per state: the outcome, or λ-returns G_i = (1 − λ) V(s_{i+1}) + λ G_{i+1}
     /// with G at the last state equal to the outcome.
-    static func targets(_ rollouts: [ValueRollout], head: FittedLinearValueHead?, lambda: Double) -> [Double] {
+    static func targets(_ rollouts: [ValueRollout], head: LinearValueHead?, lambda: Double) -> [Double] {
         rollouts.flatMap { rollout -> [Double] in
             let outcome = rollout.success ? 1.0 : 0.0
             guard let head else { return rollout.features.map { _ in outcome } }
@@ -72,16 +73,16 @@ public enum ValueHeadTraining {
 
     /// Trains and evaluates a head.
     public static func train(rollouts: [ValueRollout], problemCount: Int, seed: UInt64, tdLambda: Double? = nil,
-                             settings: FittedLinearValueHead.FitSettings = FittedLinearValueHead.FitSettings())
-        -> (head: FittedLinearValueHead, report: ValueHeadReport) {
+                             settings: LinearValueHeadFit.Settings = LinearValueHeadFit.Settings())
+        -> (head: LinearValueHead, report: ValueHeadReport) {
         let (train, validation, test) = split(rollouts, problemCount: problemCount, seed: seed)
         let features = train.flatMap(\.features), validationFeatures = validation.flatMap(\.features)
-        var fit = FittedLinearValueHead.fit(features: features, targets: targets(train, head: nil, lambda: 1),
+        var fit = LinearValueHeadFit.fit(features: features, targets: targets(train, head: nil, lambda: 1),
                                       validationFeatures: validationFeatures,
                                       validationTargets: targets(validation, head: nil, lambda: 1), settings: settings)
         if let lambda = tdLambda {
             for _ in 0..<3 {
-                fit = FittedLinearValueHead.fit(features: features, targets: targets(train, head: fit.head, lambda: lambda),
+                fit = LinearValueHeadFit.fit(features: features, targets: targets(train, head: fit.head, lambda: lambda),
                                           validationFeatures: validationFeatures,
                                           validationTargets: targets(validation, head: fit.head, lambda: lambda),
                                           settings: settings)

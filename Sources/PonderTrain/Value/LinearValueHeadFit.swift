@@ -1,52 +1,13 @@
 import Foundation
-import PonderModel
+import PonderSearch
 
-/// A linear value head: P(success | state) = σ(w · h + b) on the policy's final hidden state
-/// h (after the last RMSNorm). Stored as TRL's `AutoModelForCausalLMWithValueHead` stores its
-/// head: `v_head.summary.weight` [1, hidden] and `v_head.summary.bias` [1].
-public struct FittedLinearValueHead: Sendable, Equatable {
-    /// w, `[hidden]`.
-    public var weight: [Double]
-    /// b.
-    public var bias: Double
-
-    /// The TRL tensor names.
-    public static let weightName = "v_head.summary.weight"
-    public static let biasName = "v_head.summary.bias"
-
-    /// A head with the given parameters.
-    public init(weight: [Double], bias: Double) {
-        self.weight = weight
-        self.bias = bias
-    }
-
-    /// P(success) for one hidden state.
-    public func probability(_ hidden: ArraySlice<Float>) -> Double {
-        var z = bias
-        for (w, h) in zip(weight, hidden) { z += w * Double(h) }
-        return 1 / (1 + exp(-z))
-    }
-
-    /// Writes the head as safetensors (F32) with TRL's names, atomically.
-    public func write(to path: String, metadata: [String: String] = [:]) throws {
-        var writer = SafeTensorsWriter(metadata: ["format": "pt"].merging(metadata) { $1 })
-        try writer.add(Self.weightName, shape: [1, weight.count], values: weight.map { Float($0) })
-        try writer.add(Self.biasName, shape: [1], values: [Float(bias)])
-        try writer.write(to: path)
-    }
-
-    /// Reads a head written by `write` (or by TRL, for a linear head).
-    public static func load(path: String) throws -> FittedLinearValueHead {
-        let file = try SafeTensorsFile(path: path)
-        let weight = try file.floats(weightName), bias = try file.floats(biasName)
-        guard let b = bias.first, bias.count == 1, !weight.isEmpty else {
-            throw TrainError.invalidData(source: path, reason: "expected \(weightName) [1, hidden] and \(biasName) [1]")
-        }
-        return FittedLinearValueHead(weight: weight.map(Double.init), bias: Double(b))
-    }
-
+/// Fits the search layer's `LinearValueHead`, P(success | state) = σ(w · h + b) on the
+/// policy's final hidden state h (after the last RMSNorm), by logistic regression. The fit
+/// runs in Double; the head it returns is the F32 one that strategies apply and that
+/// `LinearValueHead.write` stores with TRL's names.
+public enum LinearValueHeadFit {
     /// Logistic-regression settings.
-    public struct FitSettings: Sendable, Equatable {
+    public struct Settings: Sendable, Equatable {
         public var learningRate = 0.01
         public var maxEpochs = 3_000
         /// Stop when the validation loss has not improved for this many epochs.
@@ -62,9 +23,9 @@ public struct FittedLinearValueHead: Sendable, Equatable {
     /// Features are standardized while fitting and the scaling is folded back into w and b,
     /// so the stored head applies to raw hidden states.
     public static func fit(features: [[Float]], targets: [Double], validationFeatures: [[Float]],
-                           validationTargets: [Double], settings: FitSettings = FitSettings())
-        -> (head: FittedLinearValueHead, epochs: Int, validationLoss: Double) {
-        guard let dimension = features.first?.count else { return (FittedLinearValueHead(weight: [], bias: 0), 0, 0) }
+                           validationTargets: [Double], settings: Settings = Settings())
+        -> (head: LinearValueHead, epochs: Int, validationLoss: Double) {
+        guard let dimension = features.first?.count else { return (LinearValueHead(weight: [], bias: 0), 0, 0) }
         // Per-feature mean and standard deviation of the training set.
         var mean = [Double](repeating: 0, count: dimension), std = [Double](repeating: 0, count: dimension)
         for row in features { for j in 0..<dimension { mean[j] += Double(row[j]) } }
@@ -114,9 +75,10 @@ public struct FittedLinearValueHead: Sendable, Equatable {
                 break
             }
         }
-        // Fold the standardization in: w·(h − μ)/σ + b = (w/σ)·h + (b − Σ w μ/σ).
-        let weight = (0..<dimension).map { best.w[$0] / std[$0] }
+        // Fold the standardization in: w·(h − μ)/σ + b = (w/σ)·h + (b − Σ w μ/σ), then round to
+        // the F32 the head is stored and applied in.
+        let weight = (0..<dimension).map { Float(best.w[$0] / std[$0]) }
         let bias = best.b - (0..<dimension).reduce(0.0) { $0 + best.w[$1] * mean[$1] / std[$1] }
-        return (FittedLinearValueHead(weight: weight, bias: bias), best.epoch, best.loss)
+        return (LinearValueHead(weight: weight, bias: Float(bias)), best.epoch, best.loss)
     }
 }
