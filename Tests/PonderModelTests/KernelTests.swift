@@ -68,6 +68,14 @@ final class KernelTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(gate, expected), 1e-5)
     }
 
+    /// Eight horizontal sums at once: lane i is the sum of vector i, for vectors whose lanes differ.
+    func testLaneSumsPutEachVectorsSumInItsLane() {
+        let vectors = (0..<8).map { v in SIMD8<Float>((0..<8).map { Float(v * 8 + $0 * $0) }) }
+        let sums = AttentionKernels.laneSums(vectors[0], vectors[1], vectors[2], vectors[3],
+                                             vectors[4], vectors[5], vectors[6], vectors[7])
+        for i in 0..<8 { XCTAssertEqual(sums[i], vectors[i].sum(), "lane \(i)") }
+    }
+
     /// The per-row and tiled attention paths compute the same thing.
     func testRowAndTileAttentionAgree() throws {
         let model = try TransformerModel.load(directory: Fixtures.modelPath("qwen2-gqa-bias"))
@@ -120,5 +128,20 @@ final class KernelTests: XCTestCase {
         let engine = try Engine(model: model)
         let (_, result) = try engine.start(prompt: [1, 2, 3])
         XCTAssertTrue(result.logits(0).allSatisfy(\.isFinite))
+    }
+}
+
+/// How `ponder bench` turns measured kernel rates into the backend's row limit.
+final class CrossoverTests: XCTestCase {
+    func point(_ rows: Int, _ skinny: Double, _ sgemm: Double) -> CrossoverPoint {
+        CrossoverPoint(rows: rows, skinnyGFLOPS: skinny, sgemmGFLOPS: sgemm)
+    }
+
+    func testTheLimitIsTheLargestRowCountTheStreamingKernelWins() {
+        XCTAssertEqual(CPUBackend.crossover([point(1, 20, 5), point(4, 40, 20), point(16, 60, 70), point(8, 50, 45)]), 8)
+        // A single noisy loss below does not pull the limit down.
+        XCTAssertEqual(CPUBackend.crossover([point(1, 20, 5), point(4, 26, 27), point(16, 95, 79), point(32, 80, 90)]), 16)
+        XCTAssertEqual(CPUBackend.crossover([point(1, 2, 5), point(4, 3, 20)]), 0)
+        XCTAssertEqual(CPUBackend.crossover([]), 0)
     }
 }

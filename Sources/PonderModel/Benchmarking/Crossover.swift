@@ -44,14 +44,11 @@ extension CPUBackend {
         }
     }
 
-    /// The largest row count at which the streaming kernel still beats sgemm, from `points`
-    /// sorted by rows (the backend's `skinnyRowLimit`).
+    /// The largest row count at which the streaming kernel beats sgemm, from `points` (the
+    /// backend's `skinnyRowLimit`; 0 when sgemm always wins). A loss at a smaller count does
+    /// not stop the search: one run slowed by another process must not pull the limit down to
+    /// a row count where the streaming kernel is far ahead.
     public static func crossover(_ points: [CrossoverPoint]) -> Int {
-        var limit = 0
-        for point in points.sorted(by: { $0.rows < $1.rows }) {
-            guard point.skinnyGFLOPS >= point.sgemmGFLOPS else { break }
-            limit = point.rows
-        }
-        return limit
+        points.filter { $0.skinnyGFLOPS >= $0.sgemmGFLOPS }.map(\.rows).max() ?? 0
     }
 }

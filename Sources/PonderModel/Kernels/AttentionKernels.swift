@@ -123,12 +123,55 @@ enum AttentionKernels {
         while position < visible {
             let count = min(s.blockSize, visible - position)
             let keys = UnsafePointer(s.blocks[block]) + keyOffset + headOffset  // [blockSize, kvDim]
-            for slot in 0..<count {
+            var slot = 0
+            // Eight positions at a time: one accumulator each, reduced together at the end
+            // (one dot product at a time waits on its own FMA chain and on a horizontal sum).
+            if headDim % 8 == 0 {
+                while slot + 8 <= count {
+                    let k = keys + slot * kvDim
+                    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+                    var a4 = Vector(), a5 = Vector(), a6 = Vector(), a7 = Vector()
+                    var i = 0
+                    while i < headDim {
+                        let query = VectorKernels.load(q + i), key = k + i
+                        a0.addProduct(query, VectorKernels.load(key))
+                        a1.addProduct(query, VectorKernels.load(key + kvDim))
+                        a2.addProduct(query, VectorKernels.load(key + 2 * kvDim))
+                        a3.addProduct(query, VectorKernels.load(key + 3 * kvDim))
+                        a4.addProduct(query, VectorKernels.load(key + 4 * kvDim))
+                        a5.addProduct(query, VectorKernels.load(key + 5 * kvDim))
+                        a6.addProduct(query, VectorKernels.load(key + 6 * kvDim))
+                        a7.addProduct(query, VectorKernels.load(key + 7 * kvDim))
+                        i += 8
+                    }
+                    VectorKernels.store(scale * laneSums(a0, a1, a2, a3, a4, a5, a6, a7), scores + position + slot)
+                    slot += 8
+                }
+            }
+            while slot < count {
                 scores[position + slot] = scale * MatrixKernels.dot(q, keys + slot * kvDim, count: headDim)
+                slot += 1
             }
             position += count
             block += 1
         }
+    }
+
+    typealias Vector = SIMD8<Float>
+
+    /// (Σ a0, Σ a1, …, Σ a7): eight horizontal sums in three rounds of shuffles and adds.
+    @inline(__always)
+    static func laneSums(_ a0: Vector, _ a1: Vector, _ a2: Vector, _ a3: Vector,
+                         _ a4: Vector, _ a5: Vector, _ a6: Vector, _ a7: Vector) -> Vector {
+        // [x folded to 4 lanes | y folded to 4 lanes]
+        func fold(_ x: Vector, _ y: Vector) -> Vector {
+            Vector(lowHalf: x.lowHalf + x.highHalf, highHalf: y.lowHalf + y.highHalf)
+        }
+        // Adjacent lanes added: 8 partial sums become 4 in each half.
+        func pair(_ x: Vector, _ y: Vector) -> Vector {
+            Vector(lowHalf: x.evenHalf + x.oddHalf, highHalf: y.evenHalf + y.oddHalf)
+        }
+        return pair(pair(fold(a0, a1), fold(a2, a3)), pair(fold(a4, a5), fold(a6, a7)))
     }
 
     /// out[headDim] = Σₚ weights[p] · V[p] over positions 0..<visible.
