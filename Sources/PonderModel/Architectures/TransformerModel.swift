@@ -20,6 +20,8 @@ public enum ModelError: Error, Sendable, Equatable {
     case unsupportedArchitecture(String)
     /// The model path is not an existing directory.
     case notADirectory(String)
+    /// bf16 weight streaming was asked for but this weight is not stored in bf16.
+    case weightNotBF16(String)
 }
 
 extension ModelError: CustomStringConvertible, LocalizedError {
@@ -43,6 +45,9 @@ extension ModelError: CustomStringConvertible, LocalizedError {
             return "model_type \"\(type)\" is not supported"
         case let .notADirectory(path):
             return "\(path): not a directory; point --model at a Hugging Face checkpoint directory (config.json + *.safetensors)"
+        case let .weightNotBF16(name):
+            return "bf16 weight streaming needs a checkpoint stored in bf16, but \(name) has values bf16 cannot hold "
+                + "exactly; load it without bf16 streaming (fp32)"
         }
     }
 
@@ -81,14 +86,18 @@ public final class TransformerModel: Sendable {
     }
 
     /// Loads `config.json` and the safetensors weights from a checkpoint directory.
+    /// `weightStreaming: .bf16` also keeps a bf16 copy of every linear weight for the
+    /// small-batch kernels (the checkpoint must be stored in bf16; see `WeightStreaming`).
     public static func load(directory: String, validVocabularySize: Int? = nil,
-                            backend: any ComputeBackend = CPUBackend()) throws -> TransformerModel {
+                            backend: any ComputeBackend = CPUBackend(),
+                            weightStreaming: WeightStreaming = .f32) throws -> TransformerModel {
         let config = try ModelConfig.load(path: (directory as NSString).appendingPathComponent("config.json"))
         guard let architecture = Architectures.named(config.modelType) else {
             throw ModelError.unsupportedArchitecture(config.modelType)
         }
         let checkpoint = try SafeTensorsCheckpoint(directory: directory)
-        let weights = try TransformerWeights.load(checkpoint, config: config, architecture: architecture)
+        var weights = try TransformerWeights.load(checkpoint, config: config, architecture: architecture)
+        if weightStreaming == .bf16 { weights = try weights.withBF16Streaming() }
         return try TransformerModel(config: config, architecture: architecture, weights: weights,
                                     validVocabularySize: validVocabularySize, backend: backend)
     }

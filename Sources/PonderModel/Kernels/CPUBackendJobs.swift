@@ -19,8 +19,11 @@ struct LinearJob: ParallelJob {
         let (layer, y) = group[index]
         let n = layer.outFeatures
         let columns = (slice * width)..<min(n, (slice + 1) * width)
-        if skinny {
-            MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
+        if skinny, let bf16 = layer.streamingWeight {
+            MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: UnsafePointer(bf16.pointer),
+                                 bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
+        } else if skinny {
+            MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: UnsafePointer(layer.weight.pointer),
                                  bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
         } else {
             MatrixKernels.sgemm(x: x, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,

@@ -9,15 +9,30 @@ public struct LinearWeights: Sendable {
     public let outFeatures: Int
     /// Input width.
     public let inFeatures: Int
+    /// The same `weight` in bf16, when the model streams bf16 weights (see `WeightStreaming`):
+    /// the small-batch kernels read it instead of `weight`, half the bytes per token; sgemm
+    /// (prefill, large batches) still reads `weight`.
+    public let streamingWeight: BF16Buffer?
 
     /// Wraps a weight (and bias) whose sizes must match the shape.
-    public init(weight: FloatBuffer, bias: FloatBuffer?, outFeatures: Int, inFeatures: Int) {
+    public init(weight: FloatBuffer, bias: FloatBuffer?, outFeatures: Int, inFeatures: Int,
+                streamingWeight: BF16Buffer? = nil) {
         precondition(weight.count == outFeatures * inFeatures, "weight size must be out × in")
         precondition(bias.map { $0.count == outFeatures } ?? true, "bias size must be out")
+        precondition(streamingWeight.map { $0.count == weight.count } ?? true, "the bf16 copy must match the weight")
         self.weight = weight
         self.bias = bias
         self.outFeatures = outFeatures
         self.inFeatures = inFeatures
+        self.streamingWeight = streamingWeight
+    }
+
+    /// This layer with a bf16 copy of its weight for the streaming kernels, or nil when the
+    /// weight is not exactly representable in bf16.
+    public func withBF16Streaming() -> LinearWeights? {
+        guard let copy = streamingWeight ?? BF16Buffer(exactly: weight) else { return nil }
+        return LinearWeights(weight: weight, bias: bias, outFeatures: outFeatures, inFeatures: inFeatures,
+                             streamingWeight: copy)
     }
 
     /// Number of parameters (weight plus bias).

@@ -1,5 +1,32 @@
 import CBLAS
 
+/// A weight element type the streaming kernels read: `Float`, or `UInt16` holding bf16 bit
+/// patterns (`BF16Buffer`), widened to Float exactly as it is loaded.
+protocol StreamedWeightElement {
+    /// Eight consecutive elements as Floats.
+    static func load8(_ p: UnsafePointer<Self>) -> SIMD8<Float>
+    /// The element as a Float.
+    var widened: Float { get }
+}
+
+extension Float: StreamedWeightElement {
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    @inline(__always)
+    var widened: Float { self }
+}
+
+extension UInt16: StreamedWeightElement {
+    /// bf16 is the top half of a float: widen to 32 bits and shift into place (exact).
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<UInt16>) -> SIMD8<Float> {
+        let bits = SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt16>.self)) &<< 16
+        return unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
+    @inline(__always)
+    var widened: Float { Float(bitPattern: UInt32(self) << 16) }
+}
+
 /// Single-threaded matrix kernels for `y = x · Wᵀ` with `W` stored `[out, in]` row-major.
 ///
 /// Two regimes, measured on this project's 2-core machine: with a few rows, OpenBLAS's sgemm
@@ -18,7 +45,7 @@ enum MatrixKernels {
     /// y[r, j] = Σₖ x[r, k] · W[j, k] (+ bias[j]) (+ y[r, j] when `accumulate`) for output
     /// columns `columns` and every row r < rows.
     /// x: [rows, k] (row stride k); W: [out, k]; y: [rows, ldy].
-    static func skinny(x: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>,
+    static func skinny<W: StreamedWeightElement>(x: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<W>,
                        bias: UnsafePointer<Float>?, columns: Range<Int>, y: UnsafeMutablePointer<Float>,
                        ldy: Int, accumulate: Bool) {
         // One to three rows (decoding a few sequences): the product is a stream over W, so
@@ -47,7 +74,7 @@ enum MatrixKernels {
                 let w = weight + j * k
                 // The first block also prefetches the next two weight rows, so that their
                 // memory traffic overlaps this pair's arithmetic instead of stalling the next.
-                let next: UnsafePointer<Float>? = r == 0 && j + 2 < lastColumn ? w + 2 * k : nil
+                let next: UnsafePointer<W>? = r == 0 && j + 2 < lastColumn ? w + 2 * k : nil
                 switch block {
                 case 4: tile(4, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
                 case 3: tile(3, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
@@ -76,10 +103,10 @@ enum MatrixKernels {
     /// x: rows with stride ldx; w: 2 weight rows with stride ldw; y: rows with stride ldy.
     /// `prefetch`: two more weight rows (stride ldw) to pull into cache along the way.
     @inline(__always)
-    private static func tile(_ rows: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>,
+    private static func tile<W: StreamedWeightElement>(_ rows: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<W>,
                              _ ldw: Int, _ k: Int, _ bias: UnsafePointer<Float>?, _ j: Int,
                              _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool,
-                             prefetch: UnsafePointer<Float>?) {
+                             prefetch: UnsafePointer<W>?) {
         let w0 = w, w1 = w + ldw
         let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx
         var a0 = Vector(), a1 = Vector(), b0 = Vector(), b1 = Vector()
@@ -90,7 +117,7 @@ enum MatrixKernels {
                 ponder_prefetch(prefetch + i)
                 ponder_prefetch(prefetch + ldw + i)
             }
-            let v0 = load(w0 + i), v1 = load(w1 + i)
+            let v0 = W.load8(w0 + i), v1 = W.load8(w1 + i)
             let p = load(x0 + i)
             a0.addProduct(p, v0); a1.addProduct(p, v1)
             if rows > 1 {
@@ -110,7 +137,7 @@ enum MatrixKernels {
         // Lanes: (row 0, col 0), (row 0, col 1), (row 1, col 0), …
         var sums = SIMD8<Float>(a0.sum(), a1.sum(), b0.sum(), b1.sum(), c0.sum(), c1.sum(), d0.sum(), d1.sum())
         while i < k {
-            let wa = w0[i], wb = w1[i]
+            let wa = w0[i].widened, wb = w1[i].widened
             sums.addProduct(SIMD8<Float>(x0[i], x0[i], rows > 1 ? x1[i] : 0, rows > 1 ? x1[i] : 0,
                                          rows > 2 ? x2[i] : 0, rows > 2 ? x2[i] : 0,
                                          rows > 3 ? x3[i] : 0, rows > 3 ? x3[i] : 0),
@@ -129,7 +156,7 @@ enum MatrixKernels {
     /// `skinny` for `rows` ≤ 3 input rows: each weight row is read once, 16 floats (one
     /// cache line) per step, against every input row held in L1.
     @inline(__always)
-    private static func stream(_ rows: Int, _ x: UnsafePointer<Float>, _ k: Int, _ weight: UnsafePointer<Float>,
+    private static func stream<W: StreamedWeightElement>(_ rows: Int, _ x: UnsafePointer<Float>, _ k: Int, _ weight: UnsafePointer<W>,
                                _ bias: UnsafePointer<Float>?, _ columns: Range<Int>, _ y: UnsafeMutablePointer<Float>,
                                _ ldy: Int, _ accumulate: Bool) {
         let xa = x, xb = x + k, xc = x + 2 * k
@@ -138,7 +165,7 @@ enum MatrixKernels {
             var a0 = Vector(), a1 = Vector(), b0 = Vector(), b1 = Vector(), c0 = Vector(), c1 = Vector()
             var i = 0
             while i + 16 <= k {
-                let v0 = load(w + i), v1 = load(w + i + 8)
+                let v0 = W.load8(w + i), v1 = W.load8(w + i + 8)
                 a0.addProduct(load(xa + i), v0)
                 a1.addProduct(load(xa + i + 8), v1)
                 if rows > 1 {
@@ -153,7 +180,7 @@ enum MatrixKernels {
             }
             var sums = SIMD4<Float>((a0 + a1).sum(), (b0 + b1).sum(), (c0 + c1).sum(), 0)
             while i < k {
-                sums.addProduct(SIMD4<Float>(xa[i], rows > 1 ? xb[i] : 0, rows > 2 ? xc[i] : 0, 0), w[i])
+                sums.addProduct(SIMD4<Float>(xa[i], rows > 1 ? xb[i] : 0, rows > 2 ? xc[i] : 0, 0), w[i].widened)
                 i += 1
             }
             let b = bias?[j] ?? 0
@@ -173,21 +200,21 @@ enum MatrixKernels {
 
     /// Σᵢ a[i] · b[i].
     @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    static func dot<W: StreamedWeightElement>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<W>, count: Int) -> Float {
         var s0 = Vector(), s1 = Vector()
         var i = 0
         while i + 16 <= count {
-            s0.addProduct(load(a + i), load(b + i))
-            s1.addProduct(load(a + i + 8), load(b + i + 8))
+            s0.addProduct(load(a + i), W.load8(b + i))
+            s1.addProduct(load(a + i + 8), W.load8(b + i + 8))
             i += 16
         }
         if i + 8 <= count {
-            s0.addProduct(load(a + i), load(b + i))
+            s0.addProduct(load(a + i), W.load8(b + i))
             i += 8
         }
         var total = (s0 + s1).sum()
         while i < count {
-            total += a[i] * b[i]
+            total += a[i] * b[i].widened
             i += 1
         }
         return total
