@@ -41,6 +41,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the tree workload (the slowest part).")
     var skipTree = false
 
+    @Flag(name: .customLong("bf16-weights"),
+          help: "Stream bf16 weights in the small-batch kernels (needs a bf16 checkpoint; the generated one is then written in bf16).")
+    var bf16Weights = false
+
     func run() throws {
         let threadCount = threads ?? WorkerPool.defaultThreadCount
         guard threadCount >= 1, repeats >= 1, decodeSteps >= 1, context >= 1 else {
@@ -65,7 +69,7 @@ struct BenchCommand: ParsableCommand {
             }
             let path = NSTemporaryDirectory() + "ponder-bench-" + UUID().uuidString
             log("writing a random \(chosen.name) Qwen2 checkpoint to \(path)")
-            try RandomCheckpoint.write(chosen, to: path)
+            try RandomCheckpoint.write(chosen, to: path, dtype: bf16Weights ? .bf16 : .f32)
             directory = path
             temporary = path
         }
@@ -78,10 +82,11 @@ struct BenchCommand: ParsableCommand {
                                                  repeats: repeats)
         let crossover = CPUBackend.crossover(points)
         let backend = CPUBackend(pool: pool, skinnyRowLimit: crossover)
-        let loaded = try TransformerModel.load(directory: directory, backend: backend)
+        let loaded = try TransformerModel.load(directory: directory, backend: backend,
+                                               weightStreaming: bf16Weights ? .bf16 : .f32)
         let engine = try Engine(model: loaded)
         let workloads = EngineWorkloads(engine: engine)
-        let roofline = BenchReport.Roofline(config: config, machine: machine)
+        let roofline = BenchReport.Roofline(config: config, machine: machine, bytesPerWeight: bf16Weights ? 2 : 4)
 
         var rows: [BenchReport.Workload] = []
         log("prefill-512")
@@ -104,7 +109,8 @@ struct BenchCommand: ParsableCommand {
         let scalingAtEnd = MachineLimits.sgemm(pool: pool, repeats: 3) / max(MachineLimits.sgemm(pool: WorkerPool(threads: 1), repeats: 3), 1e-9)
 
         let report = BenchReport(
-            model: .init(path: model ?? "generated \(shape) (fp32)", parameters: loaded.parameterCount,
+            model: .init(path: (model ?? "generated \(shape)") + (bf16Weights ? " (bf16 streaming)" : " (fp32 streaming)"),
+                         parameters: loaded.parameterCount,
                          weightBytesPerToken: roofline.weightBytes),
             machine: .init(limits: machine, scalingAtStart: scalingAtStart, scalingAtEnd: scalingAtEnd),
             crossover: .init(rows: crossover, points: points), workloads: rows, tree: tree)

@@ -97,15 +97,18 @@ struct BenchReport: Encodable {
         let config: ModelConfig
         let cost: ModelCost
         let machine: MachineLimits
+        /// Bytes per weight the streaming kernels read: 4 (fp32) or 2 (bf16 streaming).
+        let bytesPerWeight: Double
 
-        init(config: ModelConfig, machine: MachineLimits) {
+        init(config: ModelConfig, machine: MachineLimits, bytesPerWeight: Double = 4) {
             self.config = config
             self.machine = machine
+            self.bytesPerWeight = bytesPerWeight
             cost = ModelCost(config: config)
         }
 
-        /// fp32 weight bytes read per forward step: every projection plus the output matrix.
-        var weightBytes: Double { (cost.linearFLOPsPerToken + cost.outputFLOPsPerRow) / 2 * 4 }
+        /// Weight bytes read per forward step: every projection plus the output matrix.
+        var weightBytes: Double { (cost.linearFLOPsPerToken + cost.outputFLOPsPerRow) / 2 * bytesPerWeight }
 
         func prefill(tokens n: Int, seconds: Double) -> Workload {
             let flops = cost.flops(computedTokens: n, outputRows: 1, attendedPositions: n * (n + 1) / 2)
