@@ -73,7 +73,8 @@ let package = Package(
         // A tiny writer that the store's crash test kills with SIGKILL mid-run.
         .executableTarget(name: "ponder-lab-crash-writer", dependencies: ["PonderLab"],
                           path: "Tests/Helpers/CrashWriter"),
-        .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "PonderSearch", "PonderTasks", "ponder-lab-crash-writer"]),
+        .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "PonderSearch", "PonderTasks", "PonderTrain",
+                                                    "ponder-lab-crash-writer"]),
         .testTarget(name: "PonderSearchTests", dependencies: ["PonderSearch"]),
         // End-to-end runs of the built `ponder` binary (run, kill and resume, shards, rejection
         // sampling) on fixture checkpoints.

@@ -95,7 +95,15 @@ struct RejectionSampleCommand: ParsableCommand {
         let builder = try RejectionSamplingBuilder(
             task: experimentTask.task, style: experimentTask.style, filter: try RejectionFilter(parsing: keep),
             samplesPerProblem: samplesPerProblem, seed: seed, maxKeptPerProblem: maxKeptPerProblem)
-        let store = try RejectionDataStore(outputURL: URL(fileURLWithPath: out))
+        // The output's folder is created like `ponder run --output`'s, so a fresh path such as
+        // runs/rejection/data.jsonl works on a clean clone.
+        let outURL = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--out \(out): cannot create its folder (\(error.localizedDescription)); choose a writable path")
+        }
+        let store = try RejectionDataStore(outputURL: outURL)
         for repair in store.repairs { Console.info("resume: \(repair)") }
         let done = list.filter { store.finishedProblemIDs.contains($0.id) }.count
         if done > 0 { Console.info("resume: \(done) of \(list.count) problems already finished; sampling the rest") }

@@ -43,6 +43,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Validate the config and print its trial plan; run nothing.")
     var check = false
 
+    @Flag(name: .long, help: "After the accuracy table, print the paired comparisons at matched caps (as in report.md).")
+    var paired = false
+
     func validate() throws {
         if let shard { _ = try Shard(parsing: shard) }
     }
@@ -66,7 +69,11 @@ struct RunCommand: ParsableCommand {
         let folder = try runner.run()
         if shard == nil {
             let trials = TrialOrder.canonical(try session.store.trials(run: session.runID), run: session.run)
-            if !trials.isEmpty { print(RunSummary.table(try RunAnalysis(trials: trials, run: session.run))) }
+            if !trials.isEmpty {
+                let analysis = try RunAnalysis(trials: trials, run: session.run)
+                print(RunSummary.table(analysis))
+                if paired { print(RunSummary.pairedTable(analysis)) }
+            }
         } else {
             print("shard \(shard.map(\.description) ?? ""): done; when every shard is, run `ponder merge \(Console.display(folder))`")
         }
@@ -112,6 +119,24 @@ enum RunSummary {
             lines.append(pad(point.strategy, 22) + pad(point.budget.description, 18)
                 + String(format: "%3d   %6.3f  ", point.n, point.accuracy.estimate) + pad(ci, 14)
                 + pad(formatFLOPs(point.meanFlops), 13) + String(format: "%.1f", point.meanGeneratedTokens))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Paired comparisons of every two strategies at each shared cap: Δ accuracy over the same
+    /// (problem, seed) pairs with its paired-bootstrap 95% interval, the discordant pairs and
+    /// the exact McNemar p, so a notebook can say whether a difference is more than noise.
+    static func pairedTable(_ analysis: RunAnalysis) -> String {
+        guard !analysis.comparisons.isEmpty else { return "no two strategies share a budget cap" }
+        var lines = ["paired at matched caps: Δ = first − second (points), paired bootstrap 95% CI, "
+            + "pairs only first / only second got right, exact McNemar p",
+            pad("budget", 18) + pad("first", 22) + pad("second", 22) + "    Δ  " + pad("95% CI", 16) + pad("only", 9) + "p"]
+        for c in analysis.comparisons {
+            let p = c.mcnemar.pValue < 0.001 ? "<0.001" : String(format: "%.3f", c.mcnemar.pValue)
+            lines.append(pad(c.budget.description, 18) + pad(c.first, 22) + pad(c.second, 22)
+                + String(format: "%+5.1f  [%+5.1f, %+5.1f]  %3d/%-3d  ", 100 * c.difference.estimate,
+                         100 * c.difference.low, 100 * c.difference.high, c.mcnemar.onlyFirst, c.mcnemar.onlySecond)
+                + p)
         }
         return lines.joined(separator: "\n")
     }

@@ -66,4 +66,14 @@ final class RejectionSampleCommandTests: CLITestCase {
         XCTAssertTrue(outcome.stderr.contains("unknown keep rule 'lenght'"), outcome.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("x.jsonl").path))
     }
+
+    /// `--out` in a folder that does not exist yet (a notebook's runs/… path on a fresh clone).
+    func testTheOutputFolderIsCreated() throws {
+        let model = URL(fileURLWithPath: Self.repository.appendingPathComponent("Tests/Fixtures/models/qwen2-gqa-bias").path)
+        var args = arguments(model: model, out: "runs/fresh/data.jsonl")
+        if let i = args.firstIndex(of: "--problems") { args[i + 1] = "2" }  // two problems are enough
+        let outcome = try succeed(args)
+        XCTAssertEqual(outcome.lastLine, "runs/fresh/data.jsonl")
+        XCTAssertEqual(try lines("runs/fresh/data.jsonl.progress").count, 2)
+    }
 }

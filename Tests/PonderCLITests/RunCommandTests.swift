@@ -49,8 +49,13 @@ final class RunCommandTests: CLITestCase {
         let snapshot = try ["curves.csv", "trials.csv", "report.md", "results.sqlite"].map {
             try Data(contentsOf: folder.appendingPathComponent($0))
         }
-        let second = try succeed(["run", name, "--output", "out"])
+        XCTAssertFalse(first.stdout.contains("paired at matched caps"), "paired comparisons only when asked")
+        let second = try succeed(["run", name, "--output", "out", "--paired"])
         XCTAssertEqual(second.lastLine, first.lastLine)
+        // --paired adds one row per pair of strategies at each shared cap: C(5, 2) × 2 budgets.
+        let pairedRows = second.stdout.split(separator: "\n").filter { $0.hasPrefix("tokens=") && $0.contains("bon-value") }
+        XCTAssertTrue(second.stdout.contains("paired at matched caps"), second.stdout)
+        XCTAssertEqual(pairedRows.count, 4 * 2, "bon-value against each of the 4 others, at both caps:\n\(second.stdout)")
         XCTAssertTrue(second.stderr.contains("\(Self.trialCount) trials, 0 to run"), second.stderr)
         XCTAssertEqual(try ["curves.csv", "trials.csv", "report.md"].map { try Data(contentsOf: folder.appendingPathComponent($0)) },
                        Array(snapshot.prefix(3)), "a rerun changes no report byte")

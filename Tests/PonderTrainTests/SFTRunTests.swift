@@ -98,6 +98,20 @@ final class SFTRunTests: XCTestCase {
         XCTAssertNotNil(state?["tokens_per_second"])
     }
 
+    /// Running the same command again after a run finished (a notebook rerun) trains nothing,
+    /// succeeds, and keeps the loss the finishing session recorded.
+    func testRerunningAFinishedRunSucceedsAndKeepsItsLoss() throws {
+        let root = try makeTemporaryDirectory(self)
+        let config = try Self.tinyConfig(directory: root)
+        let first = try SFTRun(config: config, log: { _ in }).run()
+        XCTAssertTrue(first.finalLoss.isFinite)
+        let again = try SFTRun(config: config, log: { _ in }).run()
+        XCTAssertEqual(again.steps, 6)
+        XCTAssertEqual(again.finalLoss, first.finalLoss)
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config.output + "/trainer_state.json"))) as? [String: Any]
+        XCTAssertEqual(state?["final_loss"] as? Double, first.finalLoss)
+    }
+
     func testAResumeUnderDifferentSettingsIsRefused() throws {
         let root = try makeTemporaryDirectory(self)
         let config = try Self.tinyConfig(directory: root)

@@ -70,4 +70,29 @@ final class ValueHeadTests: XCTestCase {
         let split = ValueHeadTraining.split([rollout], problemCount: 20, seed: 1)
         XCTAssertEqual(split.train.count + split.validation.count + split.test.count, 1)
     }
+
+    /// `evaluate` scores an existing head on rollouts it was not fit on: prefix AUROC reads the
+    /// state at the right boundary, and a head that ranks by a feature's sign is perfect.
+    func testEvaluatingAnExistingHeadReadsPrefixStatesAndCountsEveryState() {
+        // Feature 0 says "on track" (+1) or "lost" (−1); successful rollouts turn positive after
+        // their first step, failed ones stay negative. At the prompt (boundary 0) every rollout
+        // looks the same, so AUROC at 25 % (before the first step ends) is 0.5 and at 50 % it is 1.
+        func rollout(_ problem: Int, success: Bool) -> ValueRollout {
+            ValueRollout(problem: problem, success: success, length: 12, boundaries: [0, 4, 8],
+                         features: [[0], [success ? 1 : -1], [success ? 2 : -2]])
+        }
+        let rollouts = (0..<8).map { rollout($0, success: $0 % 2 == 0) }
+        let report = ValueHeadTraining.evaluate(head: LinearValueHead(weight: [4], bias: 0), on: rollouts)
+        XCTAssertEqual(report.rollouts, 8)
+        XCTAssertEqual(report.successRate, 0.5)
+        XCTAssertEqual(report.testStates, 24, "every step-boundary state of every rollout")
+        XCTAssertEqual(report.trainingStates, 0)
+        XCTAssertEqual(report.aurocAt25, 0.5, "at 25 % only the prompt state is available")
+        XCTAssertEqual(report.aurocAt50, 1)
+        XCTAssertEqual(report.aurocAt75, 1)
+        XCTAssertEqual(report.reliability.reduce(0) { $0 + $1.count }, 24)
+        // A head that ranks backwards is caught.
+        let backwards = ValueHeadTraining.evaluate(head: LinearValueHead(weight: [-4], bias: 0), on: rollouts)
+        XCTAssertEqual(backwards.aurocAt50, 0)
+    }
 }

@@ -9,6 +9,13 @@ import PonderModel
 /// `width` best (per subtree under DVTS). Children that finish are complete candidates; the
 /// last iteration generates to the end. The answer is chosen among finished candidates by
 /// `selection`.
+///
+/// A budget is a cap, not a target: beam search costs what its shape costs (about
+/// `width × expansions` steps per iteration until every beam has finished) and stops there,
+/// whatever is left of the budget. On the quickstart, width 2 × 2 expansions finish in about
+/// 190 generated tokens, so caps of 288 and 864 tokens give the same search. For a curve along
+/// which compute really grows, scale `beam_width` with the budget (search-and-learn's N), e.g.
+/// one strategy entry per budget with its own `budgets:`, as `Examples/BudgetCurves` does.
 public struct BeamSearch: SearchStrategy {
     public let name = "beam"
     /// Beams kept (subtrees under DVTS).

@@ -5,6 +5,9 @@ import PonderModel
 /// expanded into its top-`width` tokens by prior (the processed next-token distribution,
 /// renormalized over the kept tokens), and the value head scores every new node, in one
 /// batched forward over all new tokens. Closest prior art: PPO-MCTS and TS-LLM's RLHF setting.
+///
+/// As for `mcts-step`, a budget is a cap: the search stops when the committed path ends, so a
+/// budget larger than `simulations` per token can use is not spent (see `MCTSStep`).
 public struct MCTSToken: SearchStrategy {
     public let name = "mcts-token"
     /// Every MCTS knob.

@@ -75,6 +75,13 @@ extension SFTRun {
                 appendLog(["step": done, "eval_greedy_accuracy": result.greedyAccuracy, "eval_problems": result.problems])
             }
         }
+        let statePath = (config.output as NSString).appendingPathComponent("trainer_state.json")
+        if lastLoss.isNaN, let data = FileManager.default.contents(atPath: statePath),
+           let finished = try? JSONDecoder().decode(SFTSummary.self, from: data), finished.steps == state.step {
+            // Rerunning a finished run trains nothing: keep the loss its last session logged
+            // (NaN cannot be written to JSON, and a rerun must not fail or forget it).
+            lastLoss = finished.finalLoss
+        }
         var summary = SFTSummary(
             name: config.name, steps: state.step, batchSize: t.batchSize, trainingExamples: dataset.sequences.count,
             parameters: parameters.count, tokensSeen: state.tokensSeen, trainingSeconds: state.elapsedSeconds,
@@ -95,8 +102,10 @@ extension SFTRun {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // A loss no session logged (a finished run whose trainer_state.json was lost) is "nan".
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try CheckpointExport.writeText(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n",
-                                       to: (config.output as NSString).appendingPathComponent("trainer_state.json"))
+                                       to: statePath)
         return summary
     }
 

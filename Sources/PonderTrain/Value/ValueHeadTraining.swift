@@ -89,6 +89,20 @@ public enum ValueHeadTraining {
             }
         }
         let head = fit.head
+        var report = evaluate(head: head, on: test)
+        report.rollouts = rollouts.count
+        report.successRate = Double(rollouts.filter(\.success).count) / Double(max(1, rollouts.count))
+        report.trainingStates = features.count
+        report.epochs = fit.epochs
+        report.tdLambda = tdLambda
+        return (head, report)
+    }
+
+    /// Scores an existing head on rollouts it was not fit on: AUROC of the value at the last
+    /// step boundary at or before 25, 50 and 75 % of each completion, AUROC and expected
+    /// calibration error over every step-boundary state, and a reliability table. The report's
+    /// training fields are zero (nothing is fit); `rollouts` and `successRate` describe `test`.
+    public static func evaluate(head: LinearValueHead, on test: [ValueRollout]) -> ValueHeadReport {
         func aurocAt(_ fraction: Double) -> Double? {
             var predictions: [Double] = [], labels: [Bool] = []
             for rollout in test {
@@ -106,14 +120,13 @@ public enum ValueHeadTraining {
                 labels.append(rollout.success)
             }
         }
-        let report = ValueHeadReport(
-            rollouts: rollouts.count, successRate: Double(rollouts.filter(\.success).count) / Double(max(1, rollouts.count)),
-            trainingStates: features.count, epochs: fit.epochs, tdLambda: tdLambda,
+        return ValueHeadReport(
+            rollouts: test.count, successRate: Double(test.filter(\.success).count) / Double(max(1, test.count)),
+            trainingStates: 0, epochs: 0, tdLambda: nil,
             aurocAt25: aurocAt(0.25), aurocAt50: aurocAt(0.5), aurocAt75: aurocAt(0.75),
             aurocAllStates: CalibrationMetrics.auroc(predictions: predictions, labels: labels),
             expectedCalibrationError: CalibrationMetrics.expectedCalibrationError(predictions: predictions, labels: labels),
             reliability: CalibrationMetrics.reliability(predictions: predictions, labels: labels),
             testStates: predictions.count)
-        return (head, report)
     }
 }

@@ -37,7 +37,9 @@ public enum TerminalReward: String, Codable, Sendable, CaseIterable {
 
 /// Every knob of the shared MCTS machinery (step- and token-level alike).
 public struct MCTSConfiguration: Sendable, Equatable, Codable {
-    /// Simulations per committed action.
+    /// Simulations per committed action. With a fixed count the search's cost is set by its
+    /// own shape and a larger budget is not spent; a count above what the budget can pay for
+    /// makes the budget bind (the move it cuts short is not committed).
     public var simulations = 16
     /// Leaves expanded per batched forward (virtual loss keeps them apart).
     public var batch = 1
