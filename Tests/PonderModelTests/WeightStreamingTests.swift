@@ -27,10 +27,10 @@ final class WeightStreamingTests: XCTestCase {
             let stepB = try bf16.forward(tokens: [token], cache: cacheB)
             XCTAssertEqual(stepA.lastLogits, stepB.lastLogits, "decode token \(token)")
         }
-        // Two and three rows (the other stream widths).
-        for rows in [2, 3] {
-            let x = try f32.forward(tokens: Array(20..<(20 + rows)), cache: cacheA, outputs: .all)
-            let y = try bf16.forward(tokens: Array(20..<(20 + rows)), cache: cacheB, outputs: .all)
+        // Two and three rows (the other stream widths), 12 and 16 (the broadcast kernel).
+        for rows in [2, 3, 12, 16] {
+            let x = try f32.forward(tokens: Array(20..<(20 + rows)), cache: f32.makeCache(), outputs: .all)
+            let y = try bf16.forward(tokens: Array(20..<(20 + rows)), cache: bf16.makeCache(), outputs: .all)
             for row in 0..<rows { XCTAssertEqual(x.logits(row: row), y.logits(row: row), "\(rows) rows, row \(row)") }
         }
     }

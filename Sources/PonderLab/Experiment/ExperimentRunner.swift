@@ -20,8 +20,9 @@ import PonderTasks
 /// so a killed and resumed run, or a sharded one, reproduces the uninterrupted run exactly.
 public final class ExperimentRunner {
     /// Bumped when a code change alters what trials compute; part of the run id.
-    /// 0.2: the engine's small-batch kernels and decode attention sum in a different order
-    /// (last bits of the logits change, so a sampled token can too).
+    /// 0.2: the engine's small-batch kernels (a broadcast kernel for 9–16 rows among them)
+    /// and decode attention sum in a different order (last bits of the logits change, so a
+    /// sampled token can too).
     public static let codeVersion = "ponder-0.2"
 
     /// The validated config.

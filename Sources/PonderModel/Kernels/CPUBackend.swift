@@ -10,6 +10,8 @@ public struct CPUBackend: ComputeBackend {
     /// rows go to sgemm. Measured on the project's 2-core machine with `ponder bench`
     /// (`crossover` in its output); `CPUBackend.measureCrossover` re-measures it anywhere.
     public let skinnyRowLimit: Int
+    /// The transposed input of the broadcast kernel (one per backend; calls hold it in turn).
+    private let transposed = TransposedInput()
 
     /// The default crossover (see `skinnyRowLimit`): on the project's 2-core machine the
     /// streaming kernel beat OpenBLAS sgemm at 16 rows in every `ponder bench` run (53–98
@@ -40,13 +42,27 @@ public struct CPUBackend: ComputeBackend {
     private func run(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup, accumulate: Bool) {
         guard rows > 0 else { return }
         let skinny = rows <= skinnyRowLimit
+        if skinny, MatrixKernels.broadcastRows.contains(rows) {
+            transposed.with(x, rows: rows, k: group[0].layer.inFeatures) { xT in
+                dispatch(x, rows: rows, group, accumulate: accumulate, skinny: true, transposed: xT)
+            }
+        } else {
+            dispatch(x, rows: rows, group, accumulate: accumulate, skinny: skinny, transposed: nil)
+        }
+    }
+
+    private func dispatch(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup, accumulate: Bool,
+                          skinny: Bool, transposed: UnsafePointer<Float>?) {
         let threads = pool.threadCount
         // Slices per product: small ones for the streaming kernel (fine-grained balancing),
         // about one per thread for sgemm (its packing favours wide slices).
         var slices = (0, 0, 0), widths = (0, 0, 0)
         for i in 0..<group.count {
             let n = group[i].layer.outFeatures
-            let width = skinny ? MatrixKernels.skinnySliceWidth(k: group[i].layer.inFeatures) : max(64, (n + threads - 1) / threads + 15) / 16 * 16
+            let k = group[i].layer.inFeatures
+            // The broadcast kernel takes six columns at a time: slices of a multiple of six.
+            let width = transposed != nil ? max(6, MatrixKernels.skinnySliceWidth(k: k) / 6 * 6)
+                : skinny ? MatrixKernels.skinnySliceWidth(k: k) : max(64, (n + threads - 1) / threads + 15) / 16 * 16
             let count = (n + width - 1) / width
             switch i {
             case 0: slices.0 = count; widths.0 = width
@@ -55,7 +71,7 @@ public struct CPUBackend: ComputeBackend {
             }
         }
         pool.run(tasks: slices.0 + slices.1 + slices.2,
-                 job: LinearJob(x: x, rows: rows, group: group, skinny: skinny, accumulate: accumulate,
+                 job: LinearJob(x: x, transposed: transposed, rows: rows, group: group, skinny: skinny, accumulate: accumulate,
                                 slices: slices, widths: widths))
     }
 

@@ -4,6 +4,8 @@
 /// One column slice of one product of a `LinearGroup`.
 struct LinearJob: ParallelJob {
     let x: UnsafePointer<Float>
+    /// x transposed to `[k, 16]` when the broadcast kernel runs (9–16 rows), else nil.
+    let transposed: UnsafePointer<Float>?
     let rows: Int
     let group: LinearGroup
     let skinny: Bool
@@ -19,7 +21,13 @@ struct LinearJob: ParallelJob {
         let (layer, y) = group[index]
         let n = layer.outFeatures
         let columns = (slice * width)..<min(n, (slice + 1) * width)
-        if skinny, let bf16 = layer.streamingWeight {
+        if let transposed, let bf16 = layer.streamingWeight {
+            MatrixKernels.broadcast(xT: transposed, rows: rows, k: layer.inFeatures, weight: UnsafePointer(bf16.pointer),
+                                    bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
+        } else if let transposed {
+            MatrixKernels.broadcast(xT: transposed, rows: rows, k: layer.inFeatures, weight: UnsafePointer(layer.weight.pointer),
+                                    bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
+        } else if skinny, let bf16 = layer.streamingWeight {
             MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: UnsafePointer(bf16.pointer),
                                  bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
         } else if skinny {
