@@ -23,10 +23,11 @@ extension MatrixKernels {
     }
 
     /// y[r, j] (+)= Σᵢ xT[i, r] · W[j, i] (+ bias[j]) for r < rows (9...16), j in `columns`.
-    static func broadcast<W: StreamedWeightElement>(xT: UnsafePointer<Float>, rows: Int, k: Int,
-                                                    weight: UnsafePointer<W>, bias: UnsafePointer<Float>?,
-                                                    columns: Range<Int>, y: UnsafeMutablePointer<Float>,
-                                                    ldy: Int, accumulate: Bool) {
+    /// fp32 weights only: here the product is compute-bound, and widening a bf16 scalar before
+    /// each broadcast would cost more than the bytes it saves.
+    static func broadcast(xT: UnsafePointer<Float>, rows: Int, k: Int, weight: UnsafePointer<Float>,
+                          bias: UnsafePointer<Float>?, columns: Range<Int>, y: UnsafeMutablePointer<Float>,
+                          ldy: Int, accumulate: Bool) {
         var j = columns.lowerBound
         while j + 6 <= columns.upperBound {
             broadcastColumns(6, xT, rows, k, weight + j * k, bias, j, y, ldy, accumulate)
@@ -40,8 +41,8 @@ extension MatrixKernels {
 
     /// `count` (1 or 6) output columns from j on; w: their weight rows (stride k).
     @inline(__always)
-    private static func broadcastColumns<W: StreamedWeightElement>(
-        _ count: Int, _ xT: UnsafePointer<Float>, _ rows: Int, _ k: Int, _ w: UnsafePointer<W>,
+    private static func broadcastColumns(
+        _ count: Int, _ xT: UnsafePointer<Float>, _ rows: Int, _ k: Int, _ w: UnsafePointer<Float>,
         _ bias: UnsafePointer<Float>?, _ j: Int, _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool
     ) {
         let w0 = w, w1 = w + k, w2 = w + 2 * k, w3 = w + 3 * k, w4 = w + 4 * k, w5 = w + 5 * k
@@ -51,18 +52,18 @@ extension MatrixKernels {
         var lane = xT
         for i in 0..<k {
             let lo = load(lane), hi = load(lane + 8)
-            let s0 = Vector(repeating: w0[i].widened)
+            let s0 = Vector(repeating: w0[i])
             a0.addProduct(lo, s0); b0.addProduct(hi, s0)
             if count > 1 {
-                let s1 = Vector(repeating: w1[i].widened)
+                let s1 = Vector(repeating: w1[i])
                 a1.addProduct(lo, s1); b1.addProduct(hi, s1)
-                let s2 = Vector(repeating: w2[i].widened)
+                let s2 = Vector(repeating: w2[i])
                 a2.addProduct(lo, s2); b2.addProduct(hi, s2)
-                let s3 = Vector(repeating: w3[i].widened)
+                let s3 = Vector(repeating: w3[i])
                 a3.addProduct(lo, s3); b3.addProduct(hi, s3)
-                let s4 = Vector(repeating: w4[i].widened)
+                let s4 = Vector(repeating: w4[i])
                 a4.addProduct(lo, s4); b4.addProduct(hi, s4)
-                let s5 = Vector(repeating: w5[i].widened)
+                let s5 = Vector(repeating: w5[i])
                 a5.addProduct(lo, s5); b5.addProduct(hi, s5)
             }
             lane += broadcastLanes

@@ -21,11 +21,10 @@ struct LinearJob: ParallelJob {
         let (layer, y) = group[index]
         let n = layer.outFeatures
         let columns = (slice * width)..<min(n, (slice + 1) * width)
-        if let transposed, let bf16 = layer.streamingWeight {
-            MatrixKernels.broadcast(xT: transposed, rows: rows, k: layer.inFeatures, weight: UnsafePointer(bf16.pointer),
-                                    bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
-        } else if let transposed {
-            MatrixKernels.broadcast(xT: transposed, rows: rows, k: layer.inFeatures, weight: UnsafePointer(layer.weight.pointer),
+        if let transposed {
+            // The fp32 weights even when a bf16 copy exists (see `broadcast`); both hold the
+            // same values, so the result is the same.
+            MatrixKernels.broadcast(xT: transposed, rows: rows, k: layer.inFeatures, weight: layer.weight.pointer,
                                     bias: layer.bias?.pointer, columns: columns, y: y, ldy: n, accumulate: accumulate)
         } else if skinny, let bf16 = layer.streamingWeight {
             MatrixKernels.skinny(x: x, rows: rows, k: layer.inFeatures, weight: UnsafePointer(bf16.pointer),
