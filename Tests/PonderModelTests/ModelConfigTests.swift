@@ -34,6 +34,16 @@ final class ModelConfigTests: XCTestCase {
         """
     }
 
+    /// A repeated key is refused (JSONDecoder would keep one value silently, transformers the last).
+    func testRepeatedKeysAreRefusedNamingTheKey() {
+        let json = Self.qwenHub.replacingOccurrences(of: "\"hidden_size\": 1536,", with: "\"hidden_size\": 1536, \"hidden_size\": 2048,")
+        let error = assertThrows(ConfigError.self, try decode(json)) { $0.key == nil }
+        let message = error?.description ?? ""
+        XCTAssertTrue(message.contains("duplicate key \"hidden_size\""), message)
+        XCTAssertTrue(message.contains("keep only the one you mean"), message)
+        XCTAssertNoThrow(try decode(Self.qwenHub))
+    }
+
     func testQwenHubFormOfAPublishedCheckpoint() throws {
         let config = try decode(Self.qwenHub)
         XCTAssertEqual(config.modelType, "qwen2")

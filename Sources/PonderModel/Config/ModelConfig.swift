@@ -235,6 +235,17 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// Decodes and validates a config from JSON bytes; `file` names it in errors.
     public static func decode(_ data: Data, file: String = "config.json") throws -> ModelConfig {
+        // Foundation's JSONDecoder silently keeps one value of a repeated key; transformers
+        // (Python's json) keeps the last. Refuse repeats, so that Ponder never builds a model
+        // other than the one transformers builds from the same file.
+        do {
+            let options = JSONParseOptions(duplicateKeys: .reject, allowsNonFiniteNumbers: true, skipsByteOrderMark: true)
+            _ = try data.withUnsafeBytes { try JSONValue.parse($0, options: options) }
+        } catch let error as JSONParseError {
+            let fix = error.reason.hasPrefix("duplicate key")
+                ? "; transformers would use the last value: keep only the one you mean" : ""
+            throw ConfigError(file: file, key: nil, "not valid JSON (\(error))\(fix)")
+        }
         do {
             return try JSONDecoder().decode(ModelConfig.self, from: data)
         } catch var error as ConfigError {
