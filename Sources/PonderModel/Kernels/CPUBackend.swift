@@ -51,6 +51,8 @@ public struct CPUBackend: ComputeBackend {
         }
     }
 
+    /// Cuts each product into column slices sized for its kernel and runs them on the pool.
+    /// `transposed`: x as `[k, 16]` for the broadcast kernel (9–16 rows), else nil.
     private func dispatch(_ x: UnsafePointer<Float>, rows: Int, _ group: LinearGroup, accumulate: Bool,
                           skinny: Bool, transposed: UnsafePointer<Float>?) {
         let threads = pool.threadCount

@@ -76,10 +76,10 @@ enum MatrixKernels {
                 // memory traffic overlaps this pair's arithmetic instead of stalling the next.
                 let next: UnsafePointer<W>? = r == 0 && j + 2 < lastColumn ? w + 2 * k : nil
                 switch block {
-                case 4: tile(4, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
-                case 3: tile(3, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
-                case 2: tile(2, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
-                default: tile(1, xr, k, w, k, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                case 4: tile(4, xr, w, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                case 3: tile(3, xr, w, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                case 2: tile(2, xr, w, k, bias, j, yr, ldy, accumulate, prefetch: next)
+                default: tile(1, xr, w, k, bias, j, yr, ldy, accumulate, prefetch: next)
                 }
                 j += 2
             }
@@ -100,22 +100,22 @@ enum MatrixKernels {
 
     /// Two output columns j, j+1 for `rows` (1...4) input rows over `k` inputs:
     /// y[r, j + c] (+)= Σᵢ x[r, i] · w[c, i] (+ bias[j + c]).
-    /// x: rows with stride ldx; w: 2 weight rows with stride ldw; y: rows with stride ldy.
-    /// `prefetch`: two more weight rows (stride ldw) to pull into cache along the way.
+    /// x: rows of k (stride k); w: 2 weight rows of k (stride k); y: rows with stride ldy.
+    /// `prefetch`: the next two weight rows, to pull into cache along the way.
     @inline(__always)
-    private static func tile<W: StreamedWeightElement>(_ rows: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<W>,
-                             _ ldw: Int, _ k: Int, _ bias: UnsafePointer<Float>?, _ j: Int,
-                             _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool,
-                             prefetch: UnsafePointer<W>?) {
-        let w0 = w, w1 = w + ldw
-        let x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx
+    private static func tile<W: StreamedWeightElement>(_ rows: Int, _ x: UnsafePointer<Float>, _ w: UnsafePointer<W>,
+                                                       _ k: Int, _ bias: UnsafePointer<Float>?, _ j: Int,
+                                                       _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ accumulate: Bool,
+                                                       prefetch: UnsafePointer<W>?) {
+        let w0 = w, w1 = w + k
+        let x0 = x, x1 = x + k, x2 = x + 2 * k, x3 = x + 3 * k
         var a0 = Vector(), a1 = Vector(), b0 = Vector(), b1 = Vector()
         var c0 = Vector(), c1 = Vector(), d0 = Vector(), d1 = Vector()
         var i = 0
         while i &+ 8 <= k {
-            if let prefetch, i & 15 == 0 {  // one hint per 64-byte line of each row
+            if let prefetch, i & 15 == 0 {  // one hint per 16 elements of each row (a line of fp32)
                 ponder_prefetch(prefetch + i)
-                ponder_prefetch(prefetch + ldw + i)
+                ponder_prefetch(prefetch + k + i)
             }
             let v0 = W.load8(w0 + i), v1 = W.load8(w1 + i)
             let p = load(x0 + i)
