@@ -102,12 +102,7 @@ public struct SFTConfig: Sendable, Equatable {
 
     /// Reads and validates a YAML file.
     public static func load(path: String) throws -> SFTConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw TrainError.unreadableConfig(file: path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
+        let text = try YAMLSection.readText(path: path)
         return try parse(text, file: path)
     }
 

@@ -10,6 +10,15 @@ final class YAMLSection {
     private let mapping: Node.Mapping?
     private var used = Set<String>()
 
+    /// The text of the config file at `path`, or a `TrainError` naming it.
+    static func readText(path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TrainError.unreadableConfig(file: path, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+    }
+
     /// Parses `text` (the whole file) as the root section.
     convenience init(text: String, file: String) throws {
         let root: Node?

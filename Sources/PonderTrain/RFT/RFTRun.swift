@@ -29,12 +29,7 @@ public struct RFTConfig: Sendable, Equatable {
 
     /// Reads a YAML file.
     public static func load(path: String) throws -> RFTConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw TrainError.unreadableConfig(file: path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
+        let text = try YAMLSection.readText(path: path)
         let root = try YAMLSection(text: text, file: path)
         var c = RFTConfig()
         c.name = try root.string("name", default: c.name)
