@@ -56,6 +56,10 @@ struct RunCommand: ParsableCommand {
         let config = try ExperimentConfig.loadForRun(URL(fileURLWithPath: config), workingDirectory: cwd,
                                                      modelOverride: model)
         if check {
+            // What needs the model too: every cap must buy one completion, every strategy start.
+            let environment = try TrialEnvironment(config: config, workingDirectory: cwd)
+            try environment.preflight(config.runnableStrategies)
+            try environment.checkBudgetsAffordOneCompletion(config)
             print(Self.plan(config, shard: shard))
             return
         }
@@ -84,9 +88,10 @@ struct RunCommand: ParsableCommand {
     static func plan(_ config: ExperimentConfig, shard: Shard?) -> String {
         var lines = ["\(config.name): \(config.task.problemCount) \(config.task.name) \(config.task.split) problems, "
             + "model \(config.modelDirectory), \(config.evaluation.rawValue), seeds \(config.seeds.map(String.init).joined(separator: ", "))"]
-        for spec in config.strategies {
+        for spec in config.runnableStrategies {
             let budgets = config.budgetPoints(for: spec).map(\.description).joined(separator: ", ")
-            lines.append("  \(spec.label) (\(spec.name)) \(spec.paramsJSON) at \(budgets)")
+            let family = spec.family == spec.label ? "" : " [curve \(spec.family)]"
+            lines.append("  \(spec.label) (\(spec.name))\(family) \(spec.paramsJSON) at \(budgets)")
         }
         lines.append("\(config.trials(shard: shard).count) trials\(shard.map { " in shard \($0)" } ?? "")")
         return lines.joined(separator: "\n")

@@ -188,3 +188,37 @@ final class RunSetupTests: XCTestCase {
         XCTAssertEqual(json, TreeExport.nestedJSON(tree), "deterministic bytes")
     }
 }
+
+/// Budgets that cannot buy one completion are refused before any trial, naming the key and line.
+final class BudgetAffordabilityTests: XCTestCase {
+    func testACapBelowOneCompletionIsRefusedWithItsLineAndTheSmallestCapThatWorks() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let url = folder.appendingPathComponent("exp.yaml")
+        try """
+            name: cheap
+            task: {name: countdown, problems: 2, options: {style: compact}}
+            generation: {max_new_tokens: 16}
+            budgets:
+              - {kind: tokens, values: [8, 16]}
+            strategies:
+              - name: greedy
+              - name: sample
+                budgets: [{kind: flops, values: [1000, 1.0e12]}]
+            """.write(to: url, atomically: true, encoding: .utf8)
+        let config = try ExperimentConfig.loadForRun(url, workingDirectory: folder, modelOverride: RunSetupTests.fixtureModel)
+        let environment = try TrialEnvironment(config: config, workingDirectory: folder)
+        XCTAssertEqual(try environment.oneCompletionCost(.tokens), 16)
+        XCTAssertEqual(try environment.oneCompletionCost(.samples), 1)
+        let flops = try environment.oneCompletionCost(.flops)
+        XCTAssertGreaterThan(flops, 1000)
+        XCTAssertLessThan(flops, 1.0e12)
+        do {
+            try environment.checkBudgetsAffordOneCompletion(config)
+            XCTFail("the 8-token and 1000-FLOP caps were accepted")
+        } catch let error as PonderLab.ConfigError {
+            XCTAssertEqual(error.issues.map(\.keyPath), ["budgets[0].values[0]", "strategies[1].budgets[0].values[0]"])
+            XCTAssertEqual(error.issues.map(\.location.line), [5, 9])
+            XCTAssertTrue(error.issues[0].fix.contains("at least 16"), error.issues[0].fix)
+        }
+    }
+}

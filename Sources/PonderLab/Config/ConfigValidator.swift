@@ -10,9 +10,9 @@ struct ConfigValidator {
     private var issues: [ConfigIssue] = []
 
     static let topLevelKeys = ["name", "model", "task", "evaluation", "strategies", "budgets",
-                               "generation", "seeds", "output"]
+                               "generation", "seeds", "output", "bank"]
     static let taskKeys = ["name", "split", "problems", "seed", "options"]
-    static let strategyKeys = ["name", "label", "params", "budgets"]
+    static let strategyKeys = ["name", "label", "params", "budgets", "sweep"]
     static let budgetKeys = ["kind", "values"]
     static let defaultModel = "models/countdown-tiny"
 
@@ -44,6 +44,7 @@ struct ConfigValidator {
         let evaluation = validateEvaluation(root)
         let budgets = root["budgets"].flatMap { validateBudgets($0, at: "budgets") } ?? []
         let strategies = validateStrategies(root["strategies"], haveGlobalBudgets: !budgets.isEmpty)
+        let bank = validateBank(root["bank"])
         let generation = validateGeneration(root["generation"])
         let seeds = validateSeeds(root["seeds"])
         let output = string(root, "output", at: "", fix: "give the folder run folders go in.") ?? "runs"
@@ -51,10 +52,14 @@ struct ConfigValidator {
         guard issues.isEmpty else { throw ConfigError(issues) }
         let normalized = Self.normalize(name: name, model: model, task: task, evaluation: evaluation,
                                         strategies: strategies, budgets: budgets, generation: generation,
-                                        seeds: seeds)
-        return ExperimentConfig(name: name, modelDirectory: model, task: task, evaluation: evaluation,
-                                strategies: strategies, budgets: budgets, generation: generation, seeds: seeds,
-                                outputDirectory: output, sourceFiles: loaded.files, normalized: normalized)
+                                        seeds: seeds, bank: bank)
+        var config = ExperimentConfig(name: name, modelDirectory: model, task: task, evaluation: evaluation,
+                                      strategies: strategies, budgets: budgets, generation: generation, seeds: seeds,
+                                      bank: bank, bankDefaults: context.strategies.defaults(for: "best-of-n"),
+                                      outputDirectory: output, sourceFiles: loaded.files,
+                                      normalized: normalized)
+        config.source = loaded
+        return config
     }
 
     // MARK: Sections
@@ -163,9 +168,81 @@ struct ConfigValidator {
                 report("\(path).budgets", "no budgets apply to this strategy.",
                        "add a top-level `budgets:` list, or `budgets:` inside this strategy entry.")
             }
-            specs.append(StrategySpec(label: label, name: name, params: params, budgets: budgets))
+            let base = StrategySpec(label: label, name: name, params: params, budgets: budgets, configPath: path)
+            guard let sweep = present(map["sweep"]) else {
+                specs.append(base)
+                continue
+            }
+            for member in validateSweep(sweep, of: base, at: path, known: known.contains(name)) {
+                if let first = labels[member.label] {
+                    report("\(path).sweep", "the swept label `\(member.label)` is already used by strategies[\(first)].",
+                           "give this entry a distinct `label:`.")
+                } else {
+                    labels[member.label] = index
+                }
+                specs.append(member)
+            }
+        }
+        if labels[ExperimentConfig.bankLabel] != nil {
+            report("strategies", "the label `\(ExperimentConfig.bankLabel)` is reserved for the `bank:` section's trials.",
+                   "give that strategy entry another `label:`.")
         }
         return specs
+    }
+
+    /// Expands `sweep: {key: [v1, v2, …]}` into one entry per value, labelled `label (key=v)`,
+    /// all of one family (one curve). The swept key must be a numeric parameter the strategy
+    /// declares, and every value must be valid for it; a bad sweep yields no entries (its
+    /// issues are reported, so the config is refused).
+    private mutating func validateSweep(_ value: ConfigValue, of base: StrategySpec, at path: String,
+                                        known: Bool) -> [StrategySpec] {
+        let sweepPath = "\(path).sweep"
+        guard case .map(let entries) = value, entries.count == 1, let (key, rawValues) = entries.first else {
+            report(sweepPath, "expected a map with one parameter and its list of values, found \(value.typeName == "map" ? "\(value.mapValue?.count ?? 0) parameters" : value.typeName).",
+                   "write `sweep: {n: [1, 4, 16, 64]}` (one swept parameter per entry; add another entry for a second).")
+            return []
+        }
+        let keyPath = "\(sweepPath).\(key)"
+        guard known else { return [] }   // the unknown strategy name is reported already
+        let defaults = context.strategies.defaults(for: base.name)
+        guard let declared = defaults[key] else {
+            report(keyPath, "`\(base.name)` has no parameter `\(key)` to sweep.",
+                   Suggestion.fixText(for: key, in: defaults.keys.sorted(), what: "parameters of `\(base.name)`"))
+            return []
+        }
+        guard declared.doubleValue != nil else {
+            report(keyPath, "`\(key)` is not numeric (its default is `\(declared)`), so it cannot form a curve.",
+                   "sweep a numeric parameter such as the sample count, width or simulations; write one entry per value of a choice.")
+            return []
+        }
+        guard case .list(let values) = rawValues, !values.isEmpty else {
+            report(keyPath, "expected a non-empty list of values, found \(rawValues.typeName == "list" ? "an empty list" : rawValues.typeName).",
+                   "write `\(key): [1, 4, 16, 64]`.")
+            return []
+        }
+        var members: [StrategySpec] = []
+        var seen = Set<ConfigValue>()
+        for (i, item) in values.enumerated() {
+            let itemPath = "\(keyPath)[\(i)]"
+            guard item.doubleValue != nil else {
+                report(itemPath, "`\(item)` is not a number.", "sweep values are numbers, e.g. `[1, 4, 16]`.")
+                continue
+            }
+            guard seen.insert(item).inserted else {
+                report(itemPath, "the value \(item) is listed twice.", "remove the duplicate.")
+                continue
+            }
+            var params = base.params
+            params[key] = item
+            for problem in context.strategies.validate(strategy: base.name, params: params) where problem.key == key || problem.key == nil {
+                report(itemPath, problem.problem, problem.fix)
+            }
+            let swept = SweptParameter(key: key, value: item)
+            members.append(StrategySpec(label: "\(base.label) (\(swept.description))", name: base.name, params: params,
+                                        budgets: base.budgets, family: base.label, swept: swept,
+                                        configPath: path))
+        }
+        return members
     }
 
     private mutating func validateBudgets(_ value: ConfigValue, at path: String) -> [BudgetSweep]? {
@@ -301,7 +378,7 @@ extension ConfigValidator {
     /// results are written does not change what they are).
     static func normalize(name: String, model: String, task: TaskSelection, evaluation: EvaluationMode,
                           strategies: [StrategySpec], budgets: [BudgetSweep], generation: GenerationSettings,
-                          seeds: [UInt64]) -> ConfigValue {
+                          seeds: [UInt64], bank: BankSettings? = nil) -> ConfigValue {
         func sweeps(_ list: [BudgetSweep]) -> ConfigValue {
             .list(list.map { .map(["kind": .string($0.kind.rawValue), "values": .list($0.values.map(ConfigValue.double))]) })
         }
@@ -309,9 +386,10 @@ extension ConfigValidator {
             var entry: [String: ConfigValue] = ["name": .string(spec.name), "label": .string(spec.label),
                                                 "params": .map(spec.params)]
             if let own = spec.budgets { entry["budgets"] = sweeps(own) }
+            if spec.family != spec.label { entry["family"] = .string(spec.family) }
             return .map(entry)
         }
-        return .map([
+        var tree: [String: ConfigValue] = [
             "name": .string(name),
             "model": .string(model),
             "task": .map(["name": .string(task.name), "split": .string(task.split),
@@ -322,6 +400,9 @@ extension ConfigValidator {
             "budgets": sweeps(budgets),
             "generation": generation.normalized,
             "seeds": .list(seeds.map { .int(Int($0)) }),
-        ])
+        ]
+        // Written only when present, so configs without a bank keep their run ids.
+        if let bank { tree["bank"] = bank.normalized }
+        return .map(tree)
     }
 }

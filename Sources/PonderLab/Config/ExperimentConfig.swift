@@ -71,11 +71,46 @@ public struct StrategySpec: Sendable, Hashable {
     public var params: [String: ConfigValue]
     /// Budgets for this strategy only, replacing the config's `budgets` (e.g. greedy at one cap).
     public var budgets: [BudgetSweep]?
+    /// The curve this entry is a point of: its own label, or for an entry expanded from a
+    /// `sweep:`, the label of the entry it was expanded from (one curve per family).
+    public var family: String
+    /// The swept parameter and its value, for an entry expanded from a `sweep:`.
+    public var swept: SweptParameter?
+    /// Where the entry sits in the config (`strategies[3]`), for messages that point at it.
+    public var configPath: String?
+
+    /// An entry with every field given; `family` defaults to the label.
+    public init(label: String, name: String, params: [String: ConfigValue], budgets: [BudgetSweep]? = nil,
+                family: String? = nil, swept: SweptParameter? = nil, configPath: String? = nil) {
+        self.label = label
+        self.name = name
+        self.params = params
+        self.budgets = budgets
+        self.family = family ?? label
+        self.swept = swept
+        self.configPath = configPath
+    }
 
     /// The parameters as canonical JSON (sorted keys), as stored with each trial.
     public var paramsJSON: String {
         ConfigValue.map(params).canonicalJSON
     }
+}
+
+/// One value of a `sweep:`: the strategy parameter it sets and the value, as the label shows it.
+public struct SweptParameter: Sendable, Hashable {
+    /// The parameter name (e.g. `n`).
+    public var key: String
+    /// The value this family member runs with.
+    public var value: ConfigValue
+
+    public init(key: String, value: ConfigValue) {
+        self.key = key
+        self.value = value
+    }
+
+    /// `n=16`: what the member's label appends to the family's.
+    public var description: String { "\(key)=\(value.doubleValue.map(ConfigValue.canonicalNumber) ?? value.description)" }
 }
 
 /// A validated experiment: everything `ponder run` needs to expand and execute trials.
@@ -100,6 +135,10 @@ public struct ExperimentConfig: Sendable {
     public var generation: GenerationSettings
     /// Replication seeds; each (problem, strategy, budget) runs once per seed.
     public var seeds: [UInt64]
+    /// The sample bank (`bank:`), if any.
+    public var bank: BankSettings?
+    /// best-of-n's parameter defaults, so the bank's entry hashes like any other.
+    var bankDefaults: [String: ConfigValue] = [:]
     /// The folder run folders are made in (`output:`, default `runs`): a run writes its
     /// database, CSV, plots and reports to `<output>/<name>-<run id prefix>/`, so a changed
     /// config never mixes its results into an older run's folder.
@@ -108,6 +147,9 @@ public struct ExperimentConfig: Sendable {
     public var sourceFiles: [String]
     /// The normalized value tree: defaults applied, `extends` resolved, `output` left out.
     public var normalized: ConfigValue
+    /// The files and lines every key came from, for checks made after validation (budgets
+    /// against the model's costs).
+    public var source: LoadedConfig?
 
     /// The budget caps a strategy runs at: its own `budgets` if given, else the config's.
     public func budgetPoints(for strategy: StrategySpec) -> [BudgetPoint] {
@@ -127,6 +169,7 @@ public struct ExperimentConfig: Sendable {
 
     init(name: String, modelDirectory: String, task: TaskSelection, evaluation: EvaluationMode,
          strategies: [StrategySpec], budgets: [BudgetSweep], generation: GenerationSettings, seeds: [UInt64],
+         bank: BankSettings? = nil, bankDefaults: [String: ConfigValue] = [:],
          outputDirectory: String, sourceFiles: [String], normalized: ConfigValue) {
         self.name = name
         self.modelDirectory = modelDirectory
@@ -136,6 +179,8 @@ public struct ExperimentConfig: Sendable {
         self.budgets = budgets
         self.generation = generation
         self.seeds = seeds
+        self.bank = bank
+        self.bankDefaults = bankDefaults
         self.outputDirectory = outputDirectory
         self.sourceFiles = sourceFiles
         self.normalized = normalized

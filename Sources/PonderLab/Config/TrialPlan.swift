@@ -95,7 +95,7 @@ extension ExperimentConfig {
     public func trials() -> [TrialSpec] {
         var trials: [TrialSpec] = []
         for problem in 0..<task.problemCount {
-            for strategy in strategies {
+            for strategy in runnableStrategies {
                 for budget in budgetPoints(for: strategy) {
                     for seed in seeds {
                         trials.append(TrialSpec(problemIndex: problem, strategy: strategy,

@@ -43,7 +43,8 @@ public final class ExperimentRunner {
                 registry: StrategyRegistry = .builtIn, progress: ProgressReporter? = nil) throws {
         self.config = config
         environment = try TrialEnvironment(config: config, workingDirectory: workingDirectory, registry: registry)
-        try environment.preflight(config.strategies)
+        try environment.preflight(config.runnableStrategies)
+        try environment.checkBudgetsAffordOneCompletion(config)
         let fingerprint = try ModelFingerprint.compute(directory: environment.modelDirectory)
         let runID = config.runID(modelVersion: fingerprint, codeVersion: Self.codeVersion)
         let parent = outputParent ?? TrialEnvironment.resolve(config.outputDirectory, in: workingDirectory)
@@ -84,6 +85,10 @@ public final class ExperimentRunner {
         let finished = result.candidates.filter(\.isFinished)
         let finishedCorrect = finished.filter { task.score($0.text, for: problem, prompt: prompt).accuracy == 1 }.count
         let ledger = result.ledger
+        let bank = trial.strategy.label == ExperimentConfig.bankLabel
+            ? Self.bankSamples(result, score: { task.score($0, for: problem, prompt: prompt).accuracy == 1 },
+                               flopModel: FlopModel(config: env.model.config))
+            : nil
         return TrialRecord(
             runID: session.runID, trial: trial, problemID: problem.id,
             difficulty: ExperimentTask.numericDifficulty(problem), answer: score.answer?.text,
@@ -96,7 +101,21 @@ public final class ExperimentRunner {
                                   flops: ledger.flops, wallSeconds: ledger.wallSeconds),
             ledgerJSON: try Self.ledgerJSON(result), generatedTokens: ledger.generatedTokens, completion: completion,
             candidateCount: finished.count, candidatesCorrect: finishedCorrect,
-            treeJSON: result.tree.map(TreeExport.nestedJSON))
+            treeJSON: result.tree.map(TreeExport.nestedJSON), bankSamples: bank)
+    }
+
+    /// A bank trial's finished samples with their verdicts and costs. The prompt's prefill is
+    /// shared by every sample (one prefill, forks); the rest of the trial's FLOPs is each
+    /// sample's own, split in proportion to the tokens it generated, so that the subsample of
+    /// k samples costs the prefill plus their shares.
+    static func bankSamples(_ result: SearchResult, score: (String) -> Bool, flopModel: FlopModel) -> [BankSample] {
+        let prefill = flopModel.forwardFLOPs(newTokens: result.ledger.prefillTokens, pastLength: 0)
+        let own = max(0, result.ledger.flops - prefill)
+        let tokens = result.candidates.reduce(0) { $0 + $1.tokens }
+        return result.candidates.filter(\.isFinished).map { candidate in
+            BankSample(answer: candidate.answer, correct: score(candidate.text), value: candidate.value,
+                       flops: tokens > 0 ? own * Double(candidate.tokens) / Double(tokens) : 0, tokens: candidate.tokens)
+        }
     }
 
     /// The trial's seed: (config seed, problem id, strategy label), not the budget.

@@ -40,7 +40,7 @@ public struct TrialEnvironment {
         prompts = try problems.map { try task.prompt(for: $0) }
         let catalog = RegistryCatalog(registry)
         var built: [String: any SearchStrategy] = [:]
-        for spec in config.strategies { built[spec.label] = try catalog.make(spec) }
+        for spec in config.runnableStrategies { built[spec.label] = try catalog.make(spec) }
         strategies = built
         let generation = config.generation
         stopConditions = StopConditions(eosTokenIDs: model.eosTokenIds, stopStrings: generation.stop ?? task.defaultStopStrings,

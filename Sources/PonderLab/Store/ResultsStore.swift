@@ -81,7 +81,9 @@ public final class ResultsStore: Sendable {
     public func insert(_ record: TrialRecord) throws -> Bool {
         try queue.write { db in
             try db.execute(sql: StoreSchema.insertTrialSQL, arguments: StoreSchema.arguments(for: record))
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            try StoreSchema.insertBankSamples(of: record, in: db)
+            return true
         }
     }
 
@@ -92,12 +94,19 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// All trials of `run`, in insertion order.
+    /// All trials of `run`, in insertion order, bank trials with their samples.
     public func trials(run: String) throws -> [TrialRecord] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM trials WHERE run_id = ? ORDER BY id", arguments: [run])
-                .map(StoreSchema.record(from:))
-        }
+        try queue.read { db in try Self.trials(run: run, in: db) }
+    }
+
+    private static func trials(run: String, in db: Database) throws -> [TrialRecord] {
+        let samples = try StoreSchema.bankSamples(run: run, in: db)
+        return try Row.fetchAll(db, sql: "SELECT * FROM trials WHERE run_id = ? ORDER BY id", arguments: [run])
+            .map { row in
+                var record = try StoreSchema.record(from: row)
+                record.bankSamples = samples[record.trialKey]
+                return record
+            }
     }
 
     /// How many trials of `run` are stored.
@@ -149,12 +158,19 @@ public final class ResultsStore: Sendable {
             let counts = try sourceQueue.read { sourceDB in
                 try queue.write { db -> (Int, Int) in
                     var inserted = 0, skipped = 0
-                    let rows = try Row.fetchCursor(sourceDB, sql: "SELECT * FROM trials WHERE run_id = ? ORDER BY id",
-                                                   arguments: [run.runID])
-                    while let row = try rows.next() {
-                        let record = try StoreSchema.record(from: row)
+                    // A shard written before the v2 schema has no bank samples to copy.
+                    let hasBank = try sourceDB.tableExists("bank_samples")
+                    let records = hasBank ? try Self.trials(run: run.runID, in: sourceDB)
+                        : try Row.fetchAll(sourceDB, sql: "SELECT * FROM trials WHERE run_id = ? ORDER BY id",
+                                           arguments: [run.runID]).map(StoreSchema.record(from:))
+                    for record in records {
                         try db.execute(sql: StoreSchema.insertTrialSQL, arguments: StoreSchema.arguments(for: record))
-                        if db.changesCount == 1 { inserted += 1 } else { skipped += 1 }
+                        if db.changesCount == 1 {
+                            inserted += 1
+                            try StoreSchema.insertBankSamples(of: record, in: db)
+                        } else {
+                            skipped += 1
+                        }
                     }
                     return (inserted, skipped)
                 }

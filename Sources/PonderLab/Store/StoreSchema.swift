@@ -55,6 +55,23 @@ enum StoreSchema {
                 CREATE INDEX trials_by_run ON trials (run_id, strategy, budget_kind, budget_value);
                 """)
         }
+        // v2: strategy families (sweeps) and the samples of bank trials.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE trials ADD COLUMN family TEXT;
+                CREATE TABLE bank_samples (
+                    run_id       TEXT NOT NULL,
+                    trial_key    TEXT NOT NULL,
+                    sample_index INTEGER NOT NULL,
+                    answer       TEXT,
+                    correct      INTEGER NOT NULL,
+                    value        REAL,
+                    flops        REAL NOT NULL,
+                    tokens       INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, trial_key, sample_index)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -65,7 +82,7 @@ enum StoreSchema {
         "reward_accuracy", "reward_format", "reward_language", "reward_combined",
         "prefill_tokens", "decode_tokens", "reused_tokens", "forward_batches", "value_calls",
         "verifier_calls", "flops", "wall_seconds", "ledger_json", "generated_tokens", "completion",
-        "candidate_count", "candidates_correct", "tree_json", "finished_at",
+        "candidate_count", "candidates_correct", "tree_json", "finished_at", "family",
     ]
 
     /// `INSERT … ON CONFLICT (run_id, trial_key) DO NOTHING`: a key inserted twice stays one
@@ -86,7 +103,7 @@ enum StoreSchema {
             record.ledger.reusedTokens, record.ledger.forwardBatches, record.ledger.valueCalls,
             record.ledger.verifierCalls, record.ledger.flops, record.ledger.wallSeconds,
             record.ledgerJSON, record.generatedTokens, record.completion, record.candidateCount,
-            record.candidatesCorrect, record.treeJSON, Timestamp.format(record.finishedAt),
+            record.candidatesCorrect, record.treeJSON, Timestamp.format(record.finishedAt), record.family,
         ]
         return StatementArguments(values)
     }
@@ -97,6 +114,7 @@ enum StoreSchema {
             throw StoreError.corruptRow(column: "budget_kind", value: kindText)
         }
         let finished: String = try row.decode(forColumn: "finished_at")
+        let family: String? = try row.decode(forColumn: "family")
         return TrialRecord(
             runID: try row.decode(forColumn: "run_id"),
             trialKey: try row.decode(forColumn: "trial_key"),
@@ -131,7 +149,39 @@ enum StoreSchema {
             candidateCount: try row.decode(forColumn: "candidate_count"),
             candidatesCorrect: try row.decode(forColumn: "candidates_correct"),
             treeJSON: try row.decode(forColumn: "tree_json"),
-            finishedAt: Timestamp.parse(finished) ?? Date(timeIntervalSince1970: 0))
+            finishedAt: Timestamp.parse(finished) ?? Date(timeIntervalSince1970: 0),
+            family: family)
+    }
+
+    static let insertBankSampleSQL = """
+        INSERT INTO bank_samples (run_id, trial_key, sample_index, answer, correct, value, flops, tokens)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, trial_key, sample_index) DO NOTHING
+        """
+
+    /// Writes a bank trial's samples (inside the trial's own transaction).
+    static func insertBankSamples(of record: TrialRecord, in db: Database) throws {
+        for (index, sample) in (record.bankSamples ?? []).enumerated() {
+            let values: [(any DatabaseValueConvertible)?] = [
+                record.runID, record.trialKey, index, sample.answer, sample.correct, sample.value,
+                sample.flops, sample.tokens,
+            ]
+            try db.execute(sql: insertBankSampleSQL, arguments: StatementArguments(values))
+        }
+    }
+
+    /// The bank samples of `run`, by trial key, in draw order.
+    static func bankSamples(run: String, in db: Database) throws -> [String: [BankSample]] {
+        var samples: [String: [BankSample]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM bank_samples WHERE run_id = ? ORDER BY trial_key, sample_index",
+                                       arguments: [run])
+        while let row = try rows.next() {
+            let key: String = try row.decode(forColumn: "trial_key")
+            samples[key, default: []].append(BankSample(
+                answer: try row.decode(forColumn: "answer"), correct: try row.decode(forColumn: "correct"),
+                value: try row.decode(forColumn: "value"), flops: try row.decode(forColumn: "flops"),
+                tokens: try row.decode(forColumn: "tokens")))
+        }
+        return samples
     }
 
     static func runInfo(from row: Row) throws -> RunInfo {

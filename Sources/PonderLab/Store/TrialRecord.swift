@@ -93,6 +93,11 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     /// The search tree as JSON (`TreeNode` layout), for strategies that build one.
     public var treeJSON: String?
     public var finishedAt: Date
+    /// The curve the trial's strategy belongs to (the label of the swept entry it was expanded
+    /// from, else its own label).
+    public var family: String
+    /// Every finished sample of a bank trial, in draw order (nil for other trials).
+    public var bankSamples: [BankSample]?
 
     public init(runID: String, trialKey: String, problemIndex: Int, problemID: String,
                 difficulty: Double?, strategy: String, strategyName: String, paramsJSON: String,
@@ -100,7 +105,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
                 correct: Bool, rewards: RewardComponents, ledger: LedgerColumns,
                 ledgerJSON: String? = nil, generatedTokens: Int, completion: String,
                 candidateCount: Int? = nil, candidatesCorrect: Int? = nil, treeJSON: String? = nil,
-                finishedAt: Date = Date()) {
+                finishedAt: Date = Date(), family: String? = nil, bankSamples: [BankSample]? = nil) {
         self.runID = runID
         self.trialKey = trialKey
         self.problemIndex = problemIndex
@@ -123,6 +128,8 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         self.candidatesCorrect = candidatesCorrect
         self.treeJSON = treeJSON
         self.finishedAt = finishedAt
+        self.family = family ?? strategy
+        self.bankSamples = bankSamples
     }
 
     /// A record for `trial`, copying the key, strategy, params, budget and seed from it.
@@ -130,7 +137,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
                 answer: String?, correct: Bool, rewards: RewardComponents, ledger: LedgerColumns,
                 ledgerJSON: String? = nil, generatedTokens: Int, completion: String,
                 candidateCount: Int? = nil, candidatesCorrect: Int? = nil, treeJSON: String? = nil,
-                finishedAt: Date = Date()) {
+                finishedAt: Date = Date(), bankSamples: [BankSample]? = nil) {
         self.init(runID: runID, trialKey: trial.key, problemIndex: trial.problemIndex,
                   problemID: problemID, difficulty: difficulty, strategy: trial.strategy.label,
                   strategyName: trial.strategy.name, paramsJSON: trial.strategy.paramsJSON,
@@ -139,8 +146,12 @@ public struct TrialRecord: Sendable, Hashable, Codable {
                   rewards: rewards, ledger: ledger, ledgerJSON: ledgerJSON,
                   generatedTokens: generatedTokens, completion: completion,
                   candidateCount: candidateCount, candidatesCorrect: candidatesCorrect,
-                  treeJSON: treeJSON, finishedAt: finishedAt)
+                  treeJSON: treeJSON, finishedAt: finishedAt, family: trial.strategy.family,
+                  bankSamples: bankSamples)
     }
+
+    /// Whether this is a trial of the config's sample bank rather than of a strategy.
+    public var isBank: Bool { bankSamples != nil }
 
     /// The budget as a point (kind + value).
     public var budget: BudgetPoint {
