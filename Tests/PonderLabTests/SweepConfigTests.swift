@@ -107,4 +107,19 @@ final class SweepConfigTests: XCTestCase {
         XCTAssertEqual(issues(config(strategy: "  - name: greedy", extra: "bank: {samples: 8, selection: oracle}"))
             .map(\.keyPath), ["bank.selection"])
     }
+
+    func testAnEntryMayRunVerifierChargedBesideVerifierHiddenOnes() throws {
+        let cfg = try load(config(strategy: """
+              - name: greedy
+              - name: mcts-step
+                label: oracle mcts
+                evaluation: verifier-charged
+            """))
+        XCTAssertEqual(cfg.evaluation, .verifierHidden)
+        XCTAssertEqual(cfg.strategies.map { cfg.evaluation(for: $0) }, [.verifierHidden, .verifierCharged])
+        let hidden = try load(config(strategy: "  - name: greedy\n  - {name: mcts-step, label: oracle mcts}"))
+        XCTAssertNotEqual(hidden.runID(modelVersion: "m", codeVersion: "c"), cfg.runID(modelVersion: "m", codeVersion: "c"))
+        XCTAssertEqual(issues(config(strategy: "  - {name: greedy, evaluation: oracle}")).map(\.keyPath),
+                       ["strategies[0].evaluation"])
+    }
 }

@@ -12,7 +12,7 @@ struct ConfigValidator {
     static let topLevelKeys = ["name", "model", "task", "evaluation", "strategies", "budgets",
                                "generation", "seeds", "output", "bank"]
     static let taskKeys = ["name", "split", "problems", "seed", "options"]
-    static let strategyKeys = ["name", "label", "params", "budgets", "sweep"]
+    static let strategyKeys = ["name", "label", "params", "budgets", "sweep", "evaluation"]
     static let budgetKeys = ["kind", "values"]
     static let defaultModel = "models/countdown-tiny"
 
@@ -41,7 +41,7 @@ struct ConfigValidator {
             }
         }
         let task = validateTask(root["task"])
-        let evaluation = validateEvaluation(root)
+        let evaluation = validateEvaluation(root) ?? .verifierHidden
         let budgets = root["budgets"].flatMap { validateBudgets($0, at: "budgets") } ?? []
         let strategies = validateStrategies(root["strategies"], haveGlobalBudgets: !budgets.isEmpty)
         let bank = validateBank(root["bank"])
@@ -103,13 +103,13 @@ struct ConfigValidator {
         return TaskSelection(name: name, split: split, problemCount: problems, seed: UInt64(seed), options: options)
     }
 
-    private mutating func validateEvaluation(_ root: [String: ConfigValue]) -> EvaluationMode {
-        guard let raw = present(root["evaluation"]) else { return .verifierHidden }
+    private mutating func validateEvaluation(_ root: [String: ConfigValue], at path: String = "") -> EvaluationMode? {
+        guard let raw = present(root["evaluation"]) else { return nil }
         let modes = EvaluationMode.allCases.map(\.rawValue)
         guard let text = raw.stringValue, let mode = EvaluationMode(rawValue: text) else {
-            report("evaluation", "`\(raw)` is not an evaluation mode.",
+            report(ConfigLoader.join(path, "evaluation"), "`\(raw)` is not an evaluation mode.",
                    Suggestion.fixText(for: raw.description, in: modes, what: "modes"))
-            return .verifierHidden
+            return nil
         }
         return mode
     }
@@ -168,7 +168,8 @@ struct ConfigValidator {
                 report("\(path).budgets", "no budgets apply to this strategy.",
                        "add a top-level `budgets:` list, or `budgets:` inside this strategy entry.")
             }
-            let base = StrategySpec(label: label, name: name, params: params, budgets: budgets, configPath: path)
+            let base = StrategySpec(label: label, name: name, params: params, budgets: budgets, configPath: path,
+                                    evaluation: validateEvaluation(map, at: path))
             guard let sweep = present(map["sweep"]) else {
                 specs.append(base)
                 continue
@@ -240,7 +241,7 @@ struct ConfigValidator {
             let swept = SweptParameter(key: key, value: item)
             members.append(StrategySpec(label: "\(base.label) (\(swept.description))", name: base.name, params: params,
                                         budgets: base.budgets, family: base.label, swept: swept,
-                                        configPath: path))
+                                        configPath: path, evaluation: base.evaluation))
         }
         return members
     }
@@ -387,6 +388,7 @@ extension ConfigValidator {
                                                 "params": .map(spec.params)]
             if let own = spec.budgets { entry["budgets"] = sweeps(own) }
             if spec.family != spec.label { entry["family"] = .string(spec.family) }
+            if let mode = spec.evaluation { entry["evaluation"] = .string(mode.rawValue) }
             return .map(entry)
         }
         var tree: [String: ConfigValue] = [

@@ -78,10 +78,15 @@ public struct StrategySpec: Sendable, Hashable {
     public var swept: SweptParameter?
     /// Where the entry sits in the config (`strategies[3]`), for messages that point at it.
     public var configPath: String?
+    /// This entry's evaluation mode when it differs from the config's (`evaluation:` in the
+    /// entry): a verifier-charged positive control can then sit beside verifier-hidden
+    /// strategies in one run and one report.
+    public var evaluation: EvaluationMode?
 
     /// An entry with every field given; `family` defaults to the label.
     public init(label: String, name: String, params: [String: ConfigValue], budgets: [BudgetSweep]? = nil,
-                family: String? = nil, swept: SweptParameter? = nil, configPath: String? = nil) {
+                family: String? = nil, swept: SweptParameter? = nil, configPath: String? = nil,
+                evaluation: EvaluationMode? = nil) {
         self.label = label
         self.name = name
         self.params = params
@@ -89,6 +94,7 @@ public struct StrategySpec: Sendable, Hashable {
         self.family = family ?? label
         self.swept = swept
         self.configPath = configPath
+        self.evaluation = evaluation
     }
 
     /// The parameters as canonical JSON (sorted keys), as stored with each trial.
@@ -150,6 +156,11 @@ public struct ExperimentConfig: Sendable {
     /// The files and lines every key came from, for checks made after validation (budgets
     /// against the model's costs).
     public var source: LoadedConfig?
+
+    /// The evaluation mode a strategy entry runs in: its own, else the config's.
+    public func evaluation(for strategy: StrategySpec) -> EvaluationMode {
+        strategy.evaluation ?? evaluation
+    }
 
     /// The budget caps a strategy runs at: its own `budgets` if given, else the config's.
     public func budgetPoints(for strategy: StrategySpec) -> [BudgetPoint] {

@@ -23,9 +23,11 @@ public struct TrialEnvironment {
     public let stopConditions: StopConditions
     /// Default sampling parameters of every search.
     public let sampling: SamplingParameters
-    /// Whether strategies may call the checker.
+    /// Whether strategies may call the checker (the config's mode; an entry may override it).
     public let mode: PonderSearch.EvaluationMode
     private let strategies: [String: any SearchStrategy]
+    /// Each entry's mode, where it overrides the config's (positive controls).
+    private let modes: [String: PonderSearch.EvaluationMode]
 
     /// Loads the model and value head, builds the task, its problems and every strategy.
     public init(config: ExperimentConfig, workingDirectory: URL, registry: StrategyRegistry = .builtIn) throws {
@@ -40,14 +42,24 @@ public struct TrialEnvironment {
         prompts = try problems.map { try task.prompt(for: $0) }
         let catalog = RegistryCatalog(registry)
         var built: [String: any SearchStrategy] = [:]
-        for spec in config.runnableStrategies { built[spec.label] = try catalog.make(spec) }
+        var modes: [String: PonderSearch.EvaluationMode] = [:]
+        for spec in config.runnableStrategies {
+            built[spec.label] = try catalog.make(spec)
+            modes[spec.label] = Self.searchMode(config.evaluation(for: spec))
+        }
         strategies = built
+        self.modes = modes
         let generation = config.generation
         stopConditions = StopConditions(eosTokenIDs: model.eosTokenIds, stopStrings: generation.stop ?? task.defaultStopStrings,
                                         stepDelimiters: task.stepDelimiters, maxNewTokens: generation.maxNewTokens)
         sampling = SamplingParameters(temperature: Float(generation.temperature), topK: generation.topK,
                                       topP: generation.topP.map(Float.init), minP: generation.minP.map(Float.init))
-        mode = PonderSearch.EvaluationMode(rawValue: config.evaluation.rawValue) ?? .verifierHidden
+        mode = Self.searchMode(config.evaluation)
+    }
+
+    /// The lab's evaluation mode as the search layer spells it.
+    static func searchMode(_ mode: EvaluationMode) -> PonderSearch.EvaluationMode {
+        PonderSearch.EvaluationMode(rawValue: mode.rawValue) ?? .verifierHidden
     }
 
     /// A config path resolved against `directory` (absolute paths kept).
@@ -75,7 +87,8 @@ public struct TrialEnvironment {
         }
         let problem = problems[index]
         let context = try SearchContext(policy: try makePolicy(), valueFunction: valueFunction, budget: budget,
-                                        seed: seed, mode: mode, sampling: sampling, task: task.hooks(for: problem),
+                                        seed: seed, mode: modes[label] ?? mode, sampling: sampling,
+                                        task: task.hooks(for: problem),
                                         stopConditions: stopConditions)
         return try strategy.search(SearchProblem(id: problem.id, prompt: prompts[index].text), in: context)
     }
