@@ -94,6 +94,14 @@ final class ReportTests: XCTestCase {
         let svg = analysis.accuracyPlot(axis: .flops).svg()
         XCTAssertEqual(count("<g class=\"series\"", in: svg), 4)
         XCTAssertTrue(svg.contains("<title>best-of-n (n=4) · samples=4: "), "a point's tooltip names its label and budget")
+        // issue 11: 0.010–0.022 s wall times made a linear axis labelled 0.01, 0.01, 0.01, 0.02
+        let seconds = analysis.accuracyPlot(axis: .seconds).svg()
+        XCTAssertTrue(seconds.contains("mean wall seconds per trial (log scale)"))
+        let ticks = seconds.components(separatedBy: "<text class=\"x-tick\"").dropFirst().compactMap {
+            $0.split(separator: ">").dropFirst().first?.split(separator: "<").first.map(String.init)
+        }
+        XCTAssertGreaterThanOrEqual(ticks.count, 3, "\(ticks)")
+        XCTAssertEqual(Set(ticks).count, ticks.count, "\(ticks)")
         // the tables stay per strategy label
         let html = analysis.htmlReport()
         XCTAssertTrue(html.contains("<td>best-of-n (n=16)</td>"))
