@@ -3,27 +3,38 @@
 
 SWIFT      ?= swift
 APT_PKGS   := libopenblas-dev libgsl-dev libsqlite3-dev pkg-config
+# Only `make test` needs these: headless Chromium renders report.html (ReportBrowserTests).
+TEST_APT_PKGS := chromium
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PONDER     := .build/release/ponder
 DEMO_MODEL := Tests/Fixtures/models/qwen2-gqa-bias
 QUICKSTART := experiments/quickstart.yaml
 
-.PHONY: deps build test demo generate-demo clean
+.PHONY: deps test-deps build test demo generate-demo clean
 
-## Install the Debian packages Ponder links against, only those that are missing.
-deps:
+# Installs the Debian packages in $(1) that are missing.
+define apt_install_missing
 	@missing=""; \
-	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "ponder: installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+## Install the Debian packages Ponder links against, only those that are missing.
+deps:
+	$(call apt_install_missing,$(APT_PKGS))
+
+## Install what the test suite needs beyond the build, only what is missing.
+test-deps:
+	$(call apt_install_missing,$(TEST_APT_PKGS))
 
 build: deps
 	$(SWIFT) build -c release --product ponder
 
 ## Run the whole test suite (what CI runs).
-test: deps
+test: deps test-deps
 	$(SWIFT) test --disable-swift-testing
 
 ## Ponder's main job: the quickstart experiment (every strategy at three budgets on a slice of

@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+#if canImport(FoundationXML)
+import FoundationXML // XMLParser lives here on Linux
+#endif
 @testable import PonderLab
 
 final class ReportTests: XCTestCase {
@@ -52,26 +55,67 @@ final class ReportTests: XCTestCase {
         let analysis = try RunAnalysis(trials: SyntheticRun.trials(problems: 12), run: SyntheticRun.run)
         let svg = analysis.accuracyPlot(axis: .flops).svg()
         XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
-        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 4, "3 strategies + 1 oracle line")
-        XCTAssertEqual(svg.components(separatedBy: "stroke-dasharray").count - 1, 2, "oracle line and its legend swatch")
+        XCTAssertEqual(count("<g class=\"series\"", in: svg), 4, "3 strategies + 1 oracle line, one group each")
+        XCTAssertEqual(count("<polyline class=\"line\"", in: svg), 4)
+        XCTAssertEqual(count("stroke-dasharray", in: svg), 2, "oracle line and its legend swatch")
         XCTAssertTrue(svg.contains("(log scale)"))
         XCTAssertTrue(svg.contains(">best-of-n · oracle pass@N (upper bound)</text>"))
-        XCTAssertEqual(svg.components(separatedBy: "<polygon").count - 1, 2, "a CI band per multi-point strategy")
-        XCTAssertTrue(svg.contains("stroke-width=\"6\" stroke-opacity=\"0.25\""), "greedy's single point gets an interval bar")
+        XCTAssertEqual(count("<polygon class=\"band\"", in: svg), 2, "a CI band per multi-point strategy")
+        XCTAssertEqual(count("fill-opacity=\"0.07\"", in: svg), 2, "bands are faint until highlighted")
+        XCTAssertTrue(svg.contains("stroke-width=\"6\" stroke-opacity=\"0.15\""), "greedy's single point gets an interval bar")
+        XCTAssertTrue(svg.contains("<g class=\"series\" data-series=\"greedy\" data-family=\"greedy\">"))
+        // standalone files highlight on hover with their own stylesheet, no script
+        XCTAssertTrue(svg.contains("<style>") && svg.contains(".series:hover"))
+        XCTAssertFalse(svg.contains("<script"))
         let panels = analysis.difficultyPanelsSVG()
-        XCTAssertEqual(panels.components(separatedBy: "difficulty d=").count - 1, 4)
+        XCTAssertEqual(count("difficulty d=", in: panels), 4)
+        XCTAssertEqual(count("<g class=\"panel\">", in: panels), 4)
+        XCTAssertEqual(count("<g class=\"series\"", in: panels), 16)
+        XCTAssertFalse(panels.contains("<script"))
     }
 
-    func testLogAxisTicks() {
-        let scale = AxisScale(minimum: 3e9, maximum: 4e12, pixels: 0...100)
-        XCTAssertTrue(scale.isLog)
-        XCTAssertEqual(scale.ticks(), [1e10, 1e11, 1e12])
-        XCTAssertEqual(scale.pixel(3e9 / 1.25), 0, accuracy: 1e-9)
-        XCTAssertEqual(scale.pixel(4e12 * 1.25), 100, accuracy: 1e-9)
-        let narrow = AxisScale(minimum: 1e3, maximum: 5e4, pixels: 0...100)
-        XCTAssertEqual(narrow.ticks(), [1e3, 2e3, 5e3, 1e4, 2e4, 5e4])
-        XCTAssertEqual(AxisScale.label(2.5e12), "2.5T")
-        XCTAssertFalse(AxisScale(minimum: 1, maximum: 4, pixels: 0...1).isLog)
+    func testStandaloneSVGIsWellFormedXML() throws {
+        let analysis = try SyntheticRun.sweptAnalysis()
+        for svg in CostAxis.allCases.map({ analysis.accuracyPlot(axis: $0).svg() }) + [analysis.difficultyPanelsSVG()] {
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), parser.parserError.map { "\($0)" } ?? "")
+        }
+    }
+
+    func testPlotsDrawOneCurvePerFamilyWithExactLabelsInTooltips() throws {
+        let analysis = try SyntheticRun.sweptAnalysis()
+        XCTAssertEqual(analysis.strategies, ["greedy", "best-of-n (n=1)", "best-of-n (n=4)", "best-of-n (n=16)", "mcts-step"])
+        XCTAssertEqual(analysis.families, ["greedy", "best-of-n", "mcts-step"])
+        let series = analysis.accuracySeries(analysis.curves, axis: .flops)
+        XCTAssertEqual(series.map(\.label), ["greedy", "best-of-n", "mcts-step", "best-of-n · oracle pass@N (upper bound)"])
+        let family = try XCTUnwrap(series.first { $0.label == "best-of-n" })
+        XCTAssertEqual(family.points.count, 3)
+        XCTAssertEqual(Set(series.filter { $0.family == "best-of-n" }.map(\.color)).count, 1, "a family keeps one colour")
+        let svg = analysis.accuracyPlot(axis: .flops).svg()
+        XCTAssertEqual(count("<g class=\"series\"", in: svg), 4)
+        XCTAssertTrue(svg.contains("<title>best-of-n (n=4) · samples=4: "), "a point's tooltip names its label and budget")
+        // issue 11: 0.010–0.022 s wall times made a linear axis labelled 0.01, 0.01, 0.01, 0.02
+        let seconds = analysis.accuracyPlot(axis: .seconds).svg()
+        XCTAssertTrue(seconds.contains("mean wall seconds per trial (log scale)"))
+        let ticks = seconds.components(separatedBy: "<text class=\"x-tick\"").dropFirst().compactMap {
+            $0.split(separator: ">").dropFirst().first?.split(separator: "<").first.map(String.init)
+        }
+        XCTAssertGreaterThanOrEqual(ticks.count, 3, "\(ticks)")
+        XCTAssertEqual(Set(ticks).count, ticks.count, "\(ticks)")
+        // the tables stay per strategy label
+        let html = analysis.htmlReport()
+        XCTAssertTrue(html.contains("<td>best-of-n (n=16)</td>"))
+        XCTAssertTrue(analysis.markdownReport().contains("| best-of-n (n=4) |"))
+    }
+
+    func testReportHTMLSelectsAFamilyFromTheLegend() throws {
+        let html = try SyntheticRun.sweptAnalysis().htmlReport()
+        XCTAssertTrue(html.contains(HTMLAssets.plotScript))
+        XCTAssertTrue(html.contains("<g class=\"legend-entry\" data-series=\"best-of-n\" data-family=\"best-of-n\">"))
+    }
+
+    private func count(_ needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
     }
 
     func testMarkdownReportSections() throws {

@@ -203,4 +203,23 @@ enum HTMLAssets {
     const firstTree = data.trials.find(t => t.tree !== null);
     if (firstTree) showTree(firstTree.tree, "problem " + firstTree.pid + " · " + firstTree.s + " · " + firstTree.b + " · seed " + firstTree.seed, false);
     """#
+
+    /// Click a legend entry to select its strategy family in every plot (its band darkens, the
+    /// rest fade); click it again, or press Escape, to clear. The look is `PlotStyle.css`, so
+    /// hover highlighting works without this script in the standalone SVG files.
+    static let plotScript = #"""
+    "use strict";
+    (() => {
+      let selected = null;
+      function select(family) {
+        selected = selected === family ? null : family;
+        document.querySelectorAll("svg.ponder-plot").forEach(svg => svg.classList.toggle("has-selection", selected !== null));
+        document.querySelectorAll("svg.ponder-plot .series, svg.ponder-plot .legend-entry").forEach(node =>
+          node.classList.toggle("selected", node.dataset.family === selected));
+      }
+      document.querySelectorAll("svg.ponder-plot .legend-entry").forEach(entry =>
+        entry.addEventListener("click", () => select(entry.dataset.family)));
+      document.addEventListener("keydown", e => { if (e.key === "Escape" && selected !== null) select(selected); });
+    })();
+    """#
 }

@@ -33,7 +33,8 @@ extension RunAnalysis {
             + "<a href=\"#problems\">Problems</a><a href=\"#trees\">Trees</a></nav>\n<main>\n"
 
         out += "<section id=\"plots\"><h2>Accuracy against compute</h2>"
-        out += "<p class=\"note\">Bands are Wilson 95% intervals; dashed lines are oracle pass@N upper bounds (any candidate correct), not results a selection rule achieved.</p>"
+        out += "<p class=\"note\">Bands are Wilson 95% intervals; dashed lines are oracle pass@N upper bounds (any candidate correct), not results a selection rule achieved. "
+            + "One curve per strategy family; hover a line, or click a legend entry, to highlight it (point tooltips name the exact strategy and budget).</p>"
         out += "<div class=\"plots\">"
         for axis in CostAxis.allCases {
             out += "<figure>\(accuracyPlot(axis: axis).svg())</figure>"
@@ -98,7 +99,7 @@ extension RunAnalysis {
         out += "<div id=\"tree-view\"><p class=\"note\">No search tree stored for this run; strategies that build trees (MCTS, beam) store them with each trial. Use the “tree” button in a problem's trials.</p></div></section>\n"
         out += "</main>\n"
         out += "<script type=\"application/json\" id=\"ponder-data\">\(htmlPayload(options: options).canonicalJSON)</script>\n"
-        out += "<script>\n\(HTMLAssets.script)\n</script>\n</body>\n</html>\n"
+        out += "<script>\n\(HTMLAssets.script)\n</script>\n<script>\n\(HTMLAssets.plotScript)\n</script>\n</body>\n</html>\n"
         return out
     }
 

@@ -18,6 +18,15 @@ public enum CostAxis: String, Sendable, CaseIterable {
     /// The SVG file name in a run folder.
     public var fileName: String { "accuracy-vs-\(rawValue).svg" }
 
+    /// The unit a tooltip writes after a cost.
+    var unit: String {
+        switch self {
+        case .flops: return "FLOPs"
+        case .generatedTokens: return "tokens"
+        case .seconds: return "s"
+        }
+    }
+
     func value(_ point: CurvePoint) -> Double {
         switch self {
         case .flops: return point.meanFlops
@@ -28,22 +37,37 @@ public enum CostAxis: String, Sendable, CaseIterable {
 }
 
 extension RunAnalysis {
-    /// One line per strategy (Wilson 95 % band) plus a dashed oracle pass@N line for each
-    /// strategy whose trials recorded their candidates.
+    /// Strategy families in order of first appearance: one plotted curve (and colour) each.
+    public var families: [String] {
+        var order: [String] = []
+        for point in curves where !order.contains(point.family) { order.append(point.family) }
+        return order
+    }
+
+    /// One line per strategy family through its points by cost (Wilson 95 % band), plus a
+    /// dashed oracle pass@N line for each family whose trials all recorded their candidates.
+    ///
+    /// A family's points may come from several strategy labels (a sweep over `n`); each point's
+    /// tooltip names its exact label and budget. Colours follow the run's family order, so a
+    /// family keeps its colour in every plot and difficulty panel.
     public func accuracySeries(_ curves: [CurvePoint], axis: CostAxis) -> [PlotSeries] {
         var series: [PlotSeries] = []
         var oracles: [PlotSeries] = []
-        for (index, strategy) in strategies.enumerated() {
-            let points = curves.filter { $0.strategy == strategy }
+        for (index, family) in families.enumerated() {
+            let points = curves.filter { $0.family == family }
             guard !points.isEmpty else { continue }
             let color = LinePlot.palette[index % LinePlot.palette.count]
-            series.append(PlotSeries(label: strategy, points: points.map {
-                PlotSeries.Point(x: axis.value($0), y: $0.accuracy.estimate, low: $0.accuracy.low, high: $0.accuracy.high)
-            }, color: color))
+            series.append(PlotSeries(label: family, points: points.map { point in
+                let x = axis.value(point)
+                let note = "\(point.strategy) · \(point.budget): \(AxisScale.label(x, significantDigits: 3)) \(axis.unit) → "
+                    + "\(Format.percent(point.accuracy.estimate)) \(Format.interval(point.accuracy)), n=\(point.n)"
+                return PlotSeries.Point(x: x, y: point.accuracy.estimate, low: point.accuracy.low,
+                                        high: point.accuracy.high, note: note)
+            }, color: color, family: family))
             if points.allSatisfy({ $0.oraclePassAtN != nil }) {
-                oracles.append(PlotSeries(label: "\(strategy) · oracle pass@N (upper bound)", points: points.map {
+                oracles.append(PlotSeries(label: "\(family) · oracle pass@N (upper bound)", points: points.map {
                     PlotSeries.Point(x: axis.value($0), y: $0.oraclePassAtN ?? 0)
-                }, color: color, dashed: true))
+                }, color: color, dashed: true, family: family))
             }
         }
         return series + oracles
@@ -59,12 +83,10 @@ extension RunAnalysis {
 
     /// Accuracy against FLOPs, one panel per difficulty bin, sharing one legend.
     public func difficultyPanelsSVG(columns: Int = 2) -> String {
-        let panelWidth = 520.0, panelHeight = 340.0, legendHeight = 24.0 * Double(max(1, strategies.count / 3 + 1))
+        let panelWidth = 520.0, panelHeight = 340.0, legendHeight = 24.0 * Double(max(1, families.count / 3 + 1))
         let rows = max(1, (byDifficulty.count + columns - 1) / columns)
         let width = panelWidth * Double(columns), height = legendHeight + panelHeight * Double(rows) + 10
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" "
-            + "height=\"\(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var out = PlotStyle.openSVG(width: width, height: height)
         if byDifficulty.isEmpty {
             out += "<text x=\"\(Int(width / 2))\" y=\"60\" text-anchor=\"middle\" fill=\"#888\">no difficulty recorded for these trials</text>\n"
             return out + "</svg>\n"
@@ -72,9 +94,7 @@ extension RunAnalysis {
         // shared legend, three entries a row
         let legendSeries = accuracySeries(curves, axis: .flops).filter { !$0.dashed }
         for (index, item) in legendSeries.enumerated() {
-            let x = 70 + Double(index % 3) * 300, y = 18 + Double(index / 3) * 20
-            out += "<line x1=\"\(Int(x))\" x2=\"\(Int(x + 24))\" y1=\"\(Int(y))\" y2=\"\(Int(y))\" stroke=\"\(item.color)\" stroke-width=\"2\"/>"
-            out += "<text x=\"\(Int(x + 30))\" y=\"\(Int(y + 4))\">\(SVGText.escape(item.label))</text>\n"
+            out += PlotStyle.legendEntry(item, x: 70 + Double(index % 3) * 300, y: 18 + Double(index / 3) * 20)
         }
         for (index, breakdown) in byDifficulty.enumerated() {
             var panel = LinePlot(title: "difficulty \(breakdown.bin.label)", xLabel: CostAxis.flops.title,

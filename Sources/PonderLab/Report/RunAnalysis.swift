@@ -1,6 +1,10 @@
 /// One strategy at one budget cap: accuracy with intervals and what it cost.
 public struct CurvePoint: Sendable, Hashable, Codable {
+    /// The strategy label (`best-of-n (n=4)`): what tables and tooltips name.
     public var strategy: String
+    /// The family the label belongs to (`best-of-n`): plots draw one curve per family through
+    /// its points, so a sweep over a parameter reads as one compute curve.
+    public var family: String
     public var strategyName: String
     public var budget: BudgetPoint
     /// Trials aggregated (problems × seeds).
@@ -148,7 +152,8 @@ public struct RunAnalysis: Sendable {
         }
         let first = group[0]
         return CurvePoint(
-            strategy: first.strategy, strategyName: first.strategyName, budget: first.budget,
+            // the label until configs say which labels a sweep made (then its base label)
+            strategy: first.strategy, family: first.strategy, strategyName: first.strategyName, budget: first.budget,
             n: group.count, problems: perProblem.count, correct: correct,
             accuracy: try Proportion.wilson(successes: correct, trials: group.count),
             bootstrap: try Bootstrap.meanInterval(problemMeans, options: options.bootstrap),
