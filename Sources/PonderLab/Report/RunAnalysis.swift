@@ -53,6 +53,7 @@ public struct AnalysisOptions: Sendable, Hashable {
 /// Everything the reports show, computed once from a run's trials.
 public struct RunAnalysis: Sendable {
     public var run: RunInfo?
+    /// Every trial of the run, the bank's included.
     public var trials: [TrialRecord]
     /// Strategy labels in order of first appearance (the config's order for a full run).
     public var strategies: [String]
@@ -65,9 +66,12 @@ public struct RunAnalysis: Sendable {
     public var bins: [DifficultyBin]
     public var byDifficulty: [DifficultyBreakdown]
 
-    public init(trials: [TrialRecord], run: RunInfo? = nil, options: AnalysisOptions = AnalysisOptions()) throws {
+    public init(trials all: [TrialRecord], run: RunInfo? = nil, options: AnalysisOptions = AnalysisOptions()) throws {
         self.run = run
-        self.trials = trials
+        self.trials = all
+        // The bank's trials are not a strategy of the comparison: they feed pass@k, maj@k,
+        // weighted@k and the held-out difficulty instead.
+        let trials = all.filter { !$0.isBank }
         var order: [String] = []
         for trial in trials where !order.contains(trial.strategy) { order.append(trial.strategy) }
         strategies = order
@@ -153,7 +157,7 @@ public struct RunAnalysis: Sendable {
         let first = group[0]
         return CurvePoint(
             // the label until configs say which labels a sweep made (then its base label)
-            strategy: first.strategy, family: first.strategy, strategyName: first.strategyName, budget: first.budget,
+            strategy: first.strategy, family: first.family, strategyName: first.strategyName, budget: first.budget,
             n: group.count, problems: perProblem.count, correct: correct,
             accuracy: try Proportion.wilson(successes: correct, trials: group.count),
             bootstrap: try Bootstrap.meanInterval(problemMeans, options: options.bootstrap),
