@@ -2,9 +2,10 @@
 //
 //   swift run ponder-example-budget-curves [problems] [seeds] [perfect|noisy]
 //
-// Every strategy is configured large enough that the FLOP cap binds (best-of-N draws until
-// the budget ends, MCTS simulates until it does), so the rows compare strategies at matched
-// compute. Prints a Markdown table: accuracy, mean FLOPs used, and mean generated tokens.
+// Every strategy runs in fill mode (the registry default), so a FLOP cap is its target: best-of-N
+// and rejection draw until the budget ends, beam and MCTS grow (and restart) until it does. The
+// rows also scale their own sizes with the budget, so they read the same with fill: false. Rows
+// compare strategies at matched compute. Prints a Markdown table: accuracy, mean FLOPs used, and mean generated tokens.
 import Foundation
 import Ponder
 

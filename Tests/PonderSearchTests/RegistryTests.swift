@@ -28,7 +28,7 @@ final class RegistryTests: XCTestCase {
         }
         XCTAssertThrowsError(try StrategyRegistry.builtIn.make("beam", parameters: ["width": .int(4)])) { error in
             XCTAssertEqual(error as? RegistryError, .unknownParameter(strategy: "beam", parameter: "width", known:
-                ["beam_width", "expansions", "diverse", "max_steps", "selection"]))
+                ["beam_width", "expansions", "diverse", "max_steps", "selection", "fill", "value", "oracle_rollouts"]))
             XCTAssertTrue("\(error)".contains("known parameters: beam_width"), "\(error)")
         }
         XCTAssertThrowsError(try StrategyRegistry.builtIn.make("rejection", parameters: ["threshold": .double(1.5)])) { error in

@@ -8,6 +8,9 @@ import Foundation
 /// policy layer refuses any forward once the ledger is past it, so a search overshoots by at
 /// most one batched step (in practice only a value-head batch can cross a FLOP cap; token and
 /// sample caps are never crossed).
+///
+/// Strategies with a `fill` parameter (on by default) also treat a finite budget as their
+/// target: they keep spending until it is used up (see `BudgetFill`).
 public struct Budget: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The ledger entry a budget caps.
     public enum Unit: String, Codable, Sendable, CaseIterable {

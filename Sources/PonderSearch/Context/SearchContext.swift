@@ -30,10 +30,15 @@ public final class SearchContext {
     public var searchRNG: SeededRNG
 
     private let valueFunction: (any ValueFunction)?
+    /// The checker; reached only through `check`, which refuses it in verifier-hidden mode.
     private let checker: (any AnswerChecker)?
     private let startedAt: ContinuousClock.Instant
     /// Set once a FLOP or token cap made generation drop a lane.
     var droppedForBudget = false
+    /// Where `values(_:for:)` reads P(success) from: the value head (the default) or, in
+    /// verifier-charged mode, the oracle (`ValueSource.oracle`). Value-reading strategies set
+    /// it from their `value` parameter at the start of a search.
+    public var valueSource: ValueSource = .head
 
     /// Creates the context of one search.
     /// - Parameters:
@@ -98,8 +103,13 @@ public final class SearchContext {
 
     /// P(success) for each sequence, from the value head on its last hidden state: one batched
     /// forward for pending tokens (if any) and one value-head batch, both charged. Allowed while
-    /// the ledger is within the cap, so it can cross it by this one step.
+    /// the ledger is within the cap, so it can cross it by this one step. With
+    /// `valueSource = .oracle`, the values are checker rewards of charged rollouts instead
+    /// (see `ValueSource`; verifier-charged mode only).
     public func values(_ sequences: [SequenceID], for strategy: String) throws -> [Double] {
+        if case .oracle(let rollouts) = valueSource {
+            return try oracleValues(sequences, rollouts: rollouts, for: strategy)
+        }
         guard let valueFunction else {
             throw SearchError.noValueFunction(strategy: strategy, reason: "to score states")
         }
@@ -133,8 +143,13 @@ public final class SearchContext {
         return checker.check(completion: completion, answer: answer(in: completion))
     }
 
-    /// Throws unless a value function is present (strategies call this before spending).
+    /// Throws unless values can be read: a value function is present, or the source is the
+    /// oracle and the checker may be used (strategies call this before spending).
     public func requireValueFunction(for strategy: String, reason: String) throws {
+        if case .oracle = valueSource {
+            try requireChecker(for: strategy, use: "value = oracle, \(reason)")
+            return
+        }
         if valueFunction == nil { throw SearchError.noValueFunction(strategy: strategy, reason: reason) }
     }
 

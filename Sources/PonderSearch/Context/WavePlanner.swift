@@ -27,7 +27,7 @@ public struct WavePlanner: Sendable, Equatable {
             let remaining = budget.remaining(context.ledger) - parentCost
             if let cost = costPerLane, cost > 0 {
                 count = max(1, Int(min(Double(wanted), max(0, remaining / cost))))
-            } else if Double(wanted) * worstCaseLaneCost(from: parent, in: context) > remaining {
+            } else if Double(wanted) * BudgetFill.worstCaseLaneCost(from: parent, in: context) > remaining {
                 count = 1
             }
         }
@@ -43,19 +43,5 @@ public struct WavePlanner: Sendable, Equatable {
         spent += max(0, context.budget.used(context.ledger) - start - waveParentCost)
         lanes += waveLanes
         waveStart = nil
-    }
-
-    /// One lane decoded to the length cap from `parent`, in budget units.
-    private func worstCaseLaneCost(from parent: SequenceID, in context: SearchContext) -> Double {
-        let maxNew = context.policy.stopConditions.maxNewTokens
-        switch context.budget.unit {
-        case .samples: return 1
-        case .tokens: return Double(maxNew)
-        case .flops:
-            let start = (try? context.policy.tokens(of: parent).count) ?? 0
-            let flop = context.policy.flopModel
-            // One token per forward at growing context: Σ forwardFLOPs(1, start + i).
-            return (0..<maxNew).reduce(0) { $0 + flop.forwardFLOPs(newTokens: 1, pastLength: start + $1) }
-        }
     }
 }

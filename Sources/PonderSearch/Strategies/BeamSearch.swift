@@ -10,12 +10,21 @@ import PonderModel
 /// last iteration generates to the end. The answer is chosen among finished candidates by
 /// `selection`.
 ///
-/// A budget is a cap, not a target: beam search costs what its shape costs (about
-/// `width × expansions` steps per iteration until every beam has finished) and stops there,
-/// whatever is left of the budget. On the quickstart, width 2 × 2 expansions finish in about
-/// 190 generated tokens, so caps of 288 and 864 tokens give the same search. For a curve along
-/// which compute really grows, scale `beam_width` with the budget (search-and-learn's N), e.g.
-/// one strategy entry per budget with its own `budgets:`, as `Examples/BudgetCurves` does.
+/// Fill mode (`fill`, the default) with a finite budget makes the budget the target. A first
+/// beam search runs at `beam_width`; its cost is measured, and while budget remains further
+/// independent searches run from the same prompt (forked from the one prefilled root, never
+/// re-encoded), each as wide as the rest of the budget pays for at the observed cost per
+/// beam (`width × remaining / cost`, at least one beam), so the second search is usually the
+/// wide one and later ones fill the tail. Every finished candidate of every search goes into
+/// one pool and `selection` chooses over the pool. Growing one wide search (rather than many
+/// restarts at the configured width) is search-and-learn's way of scaling N; the tail
+/// searches only keep the last fraction of the budget from being left unspent. With fill
+/// off, or an unlimited budget, beam search costs what its shape costs (about
+/// `width × expansions` steps per iteration until every beam has finished) and a budget is
+/// only a cap: on the quickstart, width 2 × 2 expansions finish in about 190 generated
+/// tokens, so caps of 288 and 864 tokens then give the same search.
+///
+/// Values come from `valueSource`: the head, or (verifier-charged mode) the oracle.
 public struct BeamSearch: SearchStrategy {
     public let name = "beam"
     /// Beams kept (subtrees under DVTS).
@@ -28,15 +37,24 @@ public struct BeamSearch: SearchStrategy {
     public var maxSteps: Int
     /// How the final answer is chosen among finished candidates.
     public var selection: AnswerSelection
+    /// Spend a finite budget on further (wider) searches once the first one ends.
+    public var fill: Bool
+    /// Where beam values come from.
+    public var valueSource: ValueSource
+
+    /// The widest search fill mode starts (the registry's `beam_width` bound).
+    static let maxFillWidth = 4096
 
     /// Beam search with every knob given.
     public init(width: Int = 4, expansions: Int = 4, diverse: Bool = false, maxSteps: Int = 40,
-                selection: AnswerSelection = .maxValue) {
+                selection: AnswerSelection = .maxValue, fill: Bool = true, valueSource: ValueSource = .head) {
         self.width = width
         self.expansions = expansions
         self.diverse = diverse
         self.maxSteps = maxSteps
         self.selection = selection
+        self.fill = fill
+        self.valueSource = valueSource
     }
 
     /// The registry entry.
@@ -49,11 +67,13 @@ public struct BeamSearch: SearchStrategy {
             .int("max_steps", 1...4096, default: 40, "iterations; the last generates to the end"),
             .choice("selection", ["max-value", "weighted-vote", "majority"], default: "max-value",
                     "how the answer is chosen among finished candidates"),
-        ]
+            .bool("fill", default: true, "with a finite budget, run further searches sized from the observed cost until it is spent"),
+        ] + ValueSource.parameters
     ) { p in
         BeamSearch(width: try p.int("beam_width"), expansions: try p.int("expansions"),
                    diverse: try p.bool("diverse"), maxSteps: try p.int("max_steps"),
-                   selection: try p.choice("selection", as: AnswerSelection.self))
+                   selection: try p.choice("selection", as: AnswerSelection.self), fill: try p.bool("fill"),
+                   valueSource: try ValueSource.from(p))
     }
 
     private struct Beam {
@@ -63,12 +83,50 @@ public struct BeamSearch: SearchStrategy {
     }
 
     public func search(_ problem: SearchProblem, in context: SearchContext) throws -> SearchResult {
+        context.valueSource = valueSource
         try context.requireValueFunction(for: name, reason: "beams are ranked by value")
         let root = try context.policy.start(prompt: problem.prompt)
+        var pool: [ScoredCandidate] = []
+        let filling = BudgetFill.isActive(fill, context.budget)
+        let prefill = context.budget.used(context.policy.flushCost([root]))
+        var steps = try run(width: width, from: root, into: &pool, in: context)
+        var searches = 1, beams = width, widest = width
+        if filling {
+            // The first search's cost, minus the root's one prefill, prices a beam.
+            var spent = context.budget.used(context.ledger) - prefill
+            while !context.isExhausted, spent > 0 {
+                let remaining = context.budget.remaining(context.ledger)
+                let perBeam = spent / Double(beams)
+                let next = max(1, min(Self.maxFillWidth, Int(remaining / perBeam)))
+                let before = context.budget.used(context.ledger)
+                steps += try run(width: next, from: root, into: &pool, in: context)
+                let cost = context.budget.used(context.ledger) - before
+                // A search that spent nothing cannot be priced; stop rather than loop.
+                if cost <= 0 { break }
+                spent += cost
+                beams += next
+                searches += 1
+                widest = max(widest, next)
+            }
+        }
+        let chosen = Voting.select(pool, by: selection)
+        var statistics = ["iterations": Double(steps)]
+        if filling {
+            statistics["searches"] = Double(searches)
+            statistics["beams"] = Double(beams)
+            statistics["widest"] = Double(widest)
+        }
+        return context.finish(problem, strategy: name, candidates: pool, chosen: chosen, statistics: statistics)
+    }
+
+    /// One beam search of `width` beams from `root` (which stays live and is never extended):
+    /// appends its finished candidates, and its cut beams as unfinished ones, to `pool`.
+    /// Returns the iterations it ran.
+    private func run(width: Int, from root: SequenceID, into pool: inout [ScoredCandidate],
+                     in context: SearchContext) throws -> Int {
         var active = diverse
             ? (0..<width).map { Beam(sequence: root, subtree: $0, logprob: 0) }
             : [Beam(sequence: root, subtree: 0, logprob: 0)]
-        var pool: [ScoredCandidate] = []
         var steps = 0
         while !active.isEmpty, steps < maxSteps, !context.isExhausted {
             let lanesPerBeam = (steps == 0 && !diverse) ? width * expansions : expansions
@@ -114,9 +172,8 @@ public struct BeamSearch: SearchStrategy {
                                     logprob: beam.logprob, end: .budget)
             c.score = nil
             pool.append(c)
+            context.policy.release(beam.sequence)
         }
-        let chosen = Voting.select(pool, by: selection)
-        return context.finish(problem, strategy: name, candidates: pool, chosen: chosen,
-                              statistics: ["iterations": Double(steps)])
+        return steps
     }
 }

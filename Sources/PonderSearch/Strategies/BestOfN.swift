@@ -6,48 +6,71 @@ import PonderModel
 ///
 /// Cost: one prefill of the prompt, N× one sample's decode, plus N value calls when the rule
 /// reads values (each also feeds its sample's final token once), plus N verifier calls for
-/// the checker rule. Under a budget, samples are decoded in waves of `batch` until N are done
-/// or the budget ends; lanes the budget cuts are reported as unfinished candidates.
+/// the checker rule. Samples are decoded in waves of `batch`; lanes the budget cuts are
+/// reported as unfinished candidates.
+///
+/// Fill mode (`fill`, the default) with a finite budget makes the budget the target: waves
+/// are drawn until the budget is spent, so N follows the budget and `n` is ignored. Waves are
+/// sized by `WavePlanner` (a probe lane first, then as many lanes as the rest pays for at the
+/// observed cost per lane), so a binding budget is spent on finished samples; `batch` > 0
+/// caps a wave. With fill off, or an unlimited budget, N = `n` and a budget is only a cap.
+///
+/// Values come from `valueSource`: the head, or (verifier-charged mode) the oracle, for which
+/// a finished sample's value is its own check.
 public struct BestOfN: SearchStrategy {
     public let name = "best-of-n"
-    /// How many samples.
+    /// How many samples (without fill, or with an unlimited budget).
     public var n: Int
     /// How one is chosen.
     public var selection: AnswerSelection
-    /// Lanes decoded at once (0: all N in one wave).
+    /// Lanes decoded at once (0: all N in one wave; under fill, the planner decides).
     public var batch: Int
+    /// Spend a finite budget rather than stopping at `n` samples.
+    public var fill: Bool
+    /// Where values come from (for the rules that read them).
+    public var valueSource: ValueSource
+
+    /// Most lanes one fill wave may start when `batch` is 0: far above any wave the planner
+    /// sizes for a real budget, small enough that lane arrays stay cheap.
+    static let fillWaveCap = 65_536
 
     /// Best-of-`n` with a selection rule.
-    public init(n: Int = 8, selection: AnswerSelection = .majority, batch: Int = 0) {
+    public init(n: Int = 8, selection: AnswerSelection = .majority, batch: Int = 0, fill: Bool = true,
+                valueSource: ValueSource = .head) {
         self.n = n
         self.selection = selection
         self.batch = batch
+        self.fill = fill
+        self.valueSource = valueSource
     }
 
     /// The registry entry.
     public static let descriptor = StrategyDescriptor(
         name: "best-of-n", summary: "N samples from one forked prompt, then a selection rule",
         parameters: [
-            .int("n", 1...65_536, default: 8, "samples to draw"),
+            .int("n", 1...65_536, default: 8, "samples to draw (ignored under fill with a finite budget)"),
             .choice("selection", AnswerSelection.allCases.map(\.rawValue), default: "majority",
                     "majority | weighted-vote | max-value | checker (verifier-charged only)"),
-            .int("batch", 0...65_536, default: 0, "lanes decoded at once; 0 means all n"),
-        ]
+            .int("batch", 0...65_536, default: 0, "lanes decoded at once; 0 means all n (under fill: the planner decides)"),
+            .bool("fill", default: true, "with a finite budget, sample until the budget is spent (N follows the budget)"),
+        ] + ValueSource.parameters
     ) { p in
         BestOfN(n: try p.int("n"), selection: try p.choice("selection", as: AnswerSelection.self),
-                batch: try p.int("batch"))
+                batch: try p.int("batch"), fill: try p.bool("fill"), valueSource: try ValueSource.from(p))
     }
 
     public func search(_ problem: SearchProblem, in context: SearchContext) throws -> SearchResult {
+        context.valueSource = valueSource
         if selection.needsValue { try context.requireValueFunction(for: name, reason: "selection \(selection.rawValue)") }
         if selection == .checker { try context.requireChecker(for: name, use: "selection checker") }
+        let filling = BudgetFill.isActive(fill, context.budget)
         let root = try context.policy.start(prompt: problem.prompt)
-        let wave = batch > 0 ? batch : n
+        let wave = batch > 0 ? batch : (filling ? Self.fillWaveCap : n)
         var candidates: [ScoredCandidate] = []
         var drawn = 0
         var planner = WavePlanner()
-        while drawn < n, !context.isExhausted {
-            let count = planner.begin(min(wave, n - drawn), from: root, in: context)
+        while filling || drawn < n, !context.isExhausted {
+            let count = planner.begin(filling ? wave : min(wave, n - drawn), from: root, in: context)
             let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
             defer { planner.end(in: context) }
             drawn += lanes.count
@@ -55,7 +78,7 @@ public struct BestOfN: SearchStrategy {
             if started.isEmpty { break }
             var scored = started.map { context.candidate(from: $0) }
             let finished = started.indices.filter { started[$0].end.isTerminal && started[$0].sequence != nil }
-            if selection.needsValue {
+            if selection.needsValue, !finished.isEmpty {
                 let values = try context.values(finished.compactMap { started[$0].sequence }, for: name)
                 for (i, v) in zip(finished, values) { scored[i].value = v }
             }

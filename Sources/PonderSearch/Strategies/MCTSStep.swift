@@ -11,15 +11,16 @@ import PonderModel
 /// The tree machinery is shared with `mcts-token` (`MCTSRun`, `MCTSTree`); only the expansion
 /// differs.
 ///
-/// A budget is a cap, not a target. With a fixed `simulations` per move, the search costs
-/// about `simulations × width` steps per committed step and stops when the committed path
-/// ends, however much budget is left (on the quickstart, 4 simulations of width 2 stop near
-/// 140 generated tokens under caps of 288 and 864). To make the budget bind, give more
-/// simulations than the budget can pay for: the first move then runs until the budget ends,
-/// is not committed, and the answer is read from the tree (a root search without commits) —
-/// but the tree must be able to grow: with no progressive widening (`expansion_cap`) a width-2
-/// tree has few nodes and is exhausted early. Or scale `simulations` with the budget, one
-/// strategy entry per budget, as `Examples/BudgetCurves` does.
+/// Fill mode (`fill`, the default) with a finite budget makes the budget the target: MCTS
+/// is anytime, so each move gets about remaining budget / expected remaining moves of
+/// simulations (Gumbel's sequential halving is sized from that share and the observed cost
+/// per simulation), and when a small tree is exhausted with budget left, a fresh tree starts
+/// from the same forked prompt and the final answer is chosen across trees (see
+/// `MCTSConfiguration.fill` and `MCTSFill.swift`). With fill off, or an unlimited budget, a
+/// budget is only a cap: with a fixed `simulations` per move the search costs about
+/// `simulations × width` steps per committed step and stops when the committed path ends,
+/// however much budget is left (on the quickstart, 4 simulations of width 2 stop near 140
+/// generated tokens under caps of 288 and 864).
 public struct MCTSStep: SearchStrategy {
     public let name = "mcts-step"
     /// Every MCTS knob.

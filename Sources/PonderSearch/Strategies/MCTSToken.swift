@@ -6,8 +6,10 @@ import PonderModel
 /// renormalized over the kept tokens), and the value head scores every new node, in one
 /// batched forward over all new tokens. Closest prior art: PPO-MCTS and TS-LLM's RLHF setting.
 ///
-/// As for `mcts-step`, a budget is a cap: the search stops when the committed path ends, so a
-/// budget larger than `simulations` per token can use is not spent (see `MCTSStep`).
+/// As for `mcts-step`, fill mode (the default) spends a finite budget: simulations per token
+/// are allotted from the remaining budget and exhausted trees are restarted; with fill off
+/// the search stops when the committed path ends, so a budget larger than `simulations` per
+/// token can use is not spent (see `MCTSStep`).
 public struct MCTSToken: SearchStrategy {
     public let name = "mcts-token"
     /// Every MCTS knob.

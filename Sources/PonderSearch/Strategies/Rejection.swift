@@ -7,6 +7,13 @@ import PonderModel
 ///
 /// The chosen candidate is the first accepted one; when none is accepted, the highest-valued
 /// sample (value acceptance) or the majority answer (checker acceptance).
+///
+/// Fill mode (`fill`, the default) with a finite budget: draw until `accepted` acceptances or
+/// the budget ends; `max_samples` is ignored, and waves of `batch` are sized by `WavePlanner`
+/// so that the budget is spent on finished samples. A search that reaches its acceptances
+/// early stops there (it has what it was asked for). With fill off, or an unlimited budget,
+/// `max_samples` bounds the draws as well. Value acceptance reads `valueSource` (head, or the
+/// verifier-charged oracle, for which a finished sample's value is its own check).
 public struct Rejection: SearchStrategy {
     /// What decides acceptance.
     public enum Acceptance: String, Codable, Sendable, CaseIterable {
@@ -27,35 +34,44 @@ public struct Rejection: SearchStrategy {
     public var batch: Int
     /// Stop after this many acceptances.
     public var acceptedTarget: Int
+    /// Draw until the acceptances or a finite budget end, ignoring `maxSamples`.
+    public var fill: Bool
+    /// Where values come from for `accept = value`.
+    public var valueSource: ValueSource
 
     /// Rejection sampling with every knob given.
     public init(maxSamples: Int = 16, threshold: Double = 0.5, accept: Acceptance = .value,
-                batch: Int = 1, acceptedTarget: Int = 1) {
+                batch: Int = 1, acceptedTarget: Int = 1, fill: Bool = true, valueSource: ValueSource = .head) {
         self.maxSamples = maxSamples
         self.threshold = threshold
         self.accept = accept
         self.batch = batch
         self.acceptedTarget = acceptedTarget
+        self.fill = fill
+        self.valueSource = valueSource
     }
 
     /// The registry entry.
     public static let descriptor = StrategyDescriptor(
         name: "rejection", summary: "sample until accepted by the value head or the charged checker",
         parameters: [
-            .int("max_samples", 1...65_536, default: 16, "most samples to draw"),
+            .int("max_samples", 1...65_536, default: 16, "most samples to draw (ignored under fill with a finite budget)"),
             .double("threshold", 0...1, default: 0.5, "value acceptance threshold on P(success)"),
             .choice("accept", Acceptance.allCases.map(\.rawValue), default: "value",
                     "value | checker (verifier-charged only)"),
             .int("batch", 1...65_536, default: 1, "samples decoded at once"),
             .int("accepted", 1...65_536, default: 1, "stop after this many acceptances"),
-        ]
+            .bool("fill", default: true, "with a finite budget, draw until the acceptances or the budget end"),
+        ] + ValueSource.parameters
     ) { p in
         Rejection(maxSamples: try p.int("max_samples"), threshold: try p.double("threshold"),
                   accept: try p.choice("accept", as: Acceptance.self), batch: try p.int("batch"),
-                  acceptedTarget: try p.int("accepted"))
+                  acceptedTarget: try p.int("accepted"), fill: try p.bool("fill"),
+                  valueSource: try ValueSource.from(p))
     }
 
     public func search(_ problem: SearchProblem, in context: SearchContext) throws -> SearchResult {
+        context.valueSource = valueSource
         switch accept {
         case .value: try context.requireValueFunction(for: name, reason: "accept = value")
         case .checker: try context.requireChecker(for: name, use: "accept = checker")
@@ -64,8 +80,9 @@ public struct Rejection: SearchStrategy {
         var candidates: [ScoredCandidate] = []
         var drawn = 0, judged = 0, accepted = 0
         var planner = WavePlanner()
-        while drawn < maxSamples, accepted < acceptedTarget, !context.isExhausted {
-            let count = planner.begin(min(batch, maxSamples - drawn), from: root, in: context)
+        let filling = BudgetFill.isActive(fill, context.budget)
+        while filling || drawn < maxSamples, accepted < acceptedTarget, !context.isExhausted {
+            let count = planner.begin(filling ? batch : min(batch, maxSamples - drawn), from: root, in: context)
             let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
             defer { planner.end(in: context) }
             drawn += lanes.count

@@ -14,8 +14,10 @@ extension MCTSRun {
     static let gumbelVisitScale = 50.0
     static let gumbelValueScale = 0.1
 
-    /// One move under Gumbel root selection; returns the root child to commit.
-    func gumbelMove() throws -> Int? {
+    /// One move under Gumbel root selection; returns the root child to commit. `simulations`
+    /// gives the move's simulation count, read once the root is expanded (so that fill mode
+    /// can size it from the cost observed so far).
+    func gumbelMove(simulations plan: () -> Int) throws -> Int? {
         var used = 0
         if !tree[tree.root].expanded {
             try runSimulations(forced: [nil])
@@ -35,7 +37,7 @@ extension MCTSRun {
             list.sorted { key($0) > key($1) || (key($0) == key($1) && $0 < $1) }
         }
         var remaining = Array(ranked(children, by: base).prefix(max(1, config.gumbelCandidates)))
-        let budget = max(0, config.simulations - used)
+        let budget = max(0, plan() - used)
         let phases = max(1, Int(ceil(log2(Double(remaining.count)))))
         while remaining.count > 1, !context.isExhausted {
             let perAction = max(1, budget / (phases * remaining.count))

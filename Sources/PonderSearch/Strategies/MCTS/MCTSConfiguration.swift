@@ -37,9 +37,11 @@ public enum TerminalReward: String, Codable, Sendable, CaseIterable {
 
 /// Every knob of the shared MCTS machinery (step- and token-level alike).
 public struct MCTSConfiguration: Sendable, Equatable, Codable {
-    /// Simulations per committed action. With a fixed count the search's cost is set by its
-    /// own shape and a larger budget is not spent; a count above what the budget can pay for
-    /// makes the budget bind (the move it cuts short is not committed).
+    /// Simulations per committed action when `fill` is off or the budget is unlimited: the
+    /// search's cost is then set by its own shape and a larger budget is not spent (a count
+    /// above what the budget can pay for makes it bind; the move it cuts short is not
+    /// committed). Under fill with a finite budget the count is derived from the budget
+    /// instead (see `fill`).
     public var simulations = 16
     /// Leaves expanded per batched forward (virtual loss keeps them apart).
     public var batch = 1
@@ -74,6 +76,16 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
     public var gumbelCandidates = 4
     /// How terminal nodes are scored.
     public var terminalReward = TerminalReward.value
+    /// Budget-filling (anytime) search: with a finite budget, each move gets about
+    /// remaining budget / expected remaining moves of simulations (the last move everything
+    /// left; Gumbel's sequential halving is sized from that share and the observed cost per
+    /// simulation), and a committed path that ends with more than one completion's worth of
+    /// budget left starts a fresh tree from the same prompt (forked, not re-encoded), the
+    /// final answer being chosen across all trees by `final`. `simulations` is then ignored.
+    /// With an unlimited budget fill has no target and the fixed `simulations` apply.
+    public var fill = true
+    /// Where leaf and terminal values come from (`value` leaves, `terminal = value`).
+    public var valueSource = ValueSource.head
 
     /// The defaults above.
     public init() {}
@@ -81,7 +93,7 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
     /// The registry parameters shared by `mcts-step` and `mcts-token`.
     static func parameters(width: Int, simulations: Int) -> [ParameterSpec] {
         [
-            .int("simulations", 1...1_000_000, default: simulations, "simulations per committed action"),
+            .int("simulations", 1...1_000_000, default: simulations, "simulations per committed action (ignored under fill with a finite budget)"),
             .int("batch", 1...4096, default: 1, "leaves per batched forward (virtual loss)"),
             .int("width", 1...1024, default: width, "children per expansion"),
             .int("expansion_cap", 0...65_536, default: 0, "most children per node; 0 means width (no widening)"),
@@ -98,7 +110,9 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
             .int("gumbel_m", 1...1024, default: 4, "actions considered by sequential halving"),
             .choice("terminal", TerminalReward.allCases.map(\.rawValue), default: "value",
                     "value | checker (verifier-charged only)"),
-        ]
+            .bool("fill", default: true,
+                  "with a finite budget, allot simulations per move from the remaining budget and restart fresh trees until it is spent"),
+        ] + ValueSource.parameters
     }
 
     /// Reads the shared parameters.
@@ -121,6 +135,8 @@ public struct MCTSConfiguration: Sendable, Equatable, Codable {
         c.root = try p.choice("root", as: RootSelection.self)
         c.gumbelCandidates = try p.int("gumbel_m")
         c.terminalReward = try p.choice("terminal", as: TerminalReward.self)
+        c.fill = try p.bool("fill")
+        c.valueSource = try ValueSource.from(p)
         if c.expansionCap < c.width {
             throw RegistryError.invalidValue(strategy: p.strategy, parameter: "expansion_cap", value: .int(cap),
                                              allowed: "0 or at least width (\(c.width))")

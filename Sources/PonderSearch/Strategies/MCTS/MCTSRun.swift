@@ -30,14 +30,20 @@ final class MCTSRun {
     let expander: any MCTSExpander
     let context: SearchContext
     let problem: SearchProblem
-    let tree: MCTSTree
-    private(set) var simulations = 0
+    /// The tree being searched (under fill, the latest of several).
+    var tree: MCTSTree
+    /// Trees finished before `tree` (fill mode's restarts), oldest first.
+    var finishedTrees: [MCTSTree] = []
+    /// Whether this run treats its budget as a target (`MCTSConfiguration.fill`).
+    let filling: Bool
+    var simulations = 0
     private(set) var collisions = 0
     private(set) var expansions = 0
-    private(set) var moves = 0
+    var moves = 0
 
     init(strategy: String, config: MCTSConfiguration, expander: any MCTSExpander,
          problem: SearchProblem, context: SearchContext) throws {
+        context.valueSource = config.valueSource
         let needsValue = config.leaf != .rollout || config.terminalReward == .value
         if needsValue {
             try context.requireValueFunction(for: strategy, reason: "leaf = \(config.leaf.rawValue), terminal = \(config.terminalReward.rawValue)")
@@ -52,12 +58,14 @@ final class MCTSRun {
         self.expander = expander
         self.context = context
         self.problem = problem
+        filling = BudgetFill.isActive(config.fill, context.budget)
         tree = MCTSTree(rootSequence: try context.policy.start(prompt: problem.prompt), config: config)
     }
 
     /// Searches, committing one action per move, until a terminal root, the budget, or the
     /// length cap; then applies the final-answer rule.
     func search() throws -> SearchResult {
+        if filling { return try fillSearch() }
         let maxMoves = context.policy.stopConditions.maxNewTokens + 1
         while !tree[tree.root].terminal, moves < maxMoves, !context.isExhausted {
             let choice: Int?
@@ -66,7 +74,7 @@ final class MCTSRun {
                 try runSimulations(forced: [Int?](repeating: nil, count: config.simulations))
                 choice = tree.mostVisitedChild(of: tree.root)
             case .gumbel:
-                choice = try gumbelMove()
+                choice = try gumbelMove { self.config.simulations }
             }
             // A move the budget cut short is not committed; the final rule reads the tree as is.
             if context.isExhausted { break }
@@ -83,14 +91,18 @@ final class MCTSRun {
         var done = 0
         while done < forced.count, !context.isExhausted {
             let slots = min(max(1, config.batch), forced.count - done)
+            let before = expansions
             try runBatch(forced: Array(forced[done..<(done + slots)]))
             done += slots
+            // Under fill the count comes from the budget; once nothing below the root can grow,
+            // the rest would only revisit finished paths at no cost.
+            if filling, expansions == before, !tree.canGrow(below: tree.root) { break }
         }
     }
 
     /// Selects up to `forced.count` leaves with virtual loss, expands them in one batched
     /// step, evaluates every new child in one batch, and backs the values up.
-    private func runBatch(forced: [Int?]) throws {
+    func runBatch(forced: [Int?]) throws {
         var leaves: [(node: Int, path: [Int])] = []
         var claimed = Set<Int>()
         for f in forced {
@@ -197,54 +209,5 @@ final class MCTSRun {
             }
         }
         return result
-    }
-
-    /// The node the final-answer rule picks, or `nil` when no terminal node exists.
-    func finalNode() -> Int? {
-        switch config.final {
-        case .path:
-            var node = tree.root
-            while !tree[node].terminal, let next = tree.mostVisitedChild(of: node) { node = next }
-            return tree[node].terminal ? node : bestValueTerminal()
-        case .bestValue:
-            return bestValueTerminal()
-        case .vote:
-            var weight: [String: Int] = [:], order: [String] = []
-            for t in tree.terminals where tree[t].visits > 0 {
-                guard let a = tree[t].answer else { continue }
-                if weight[a] == nil { order.append(a) }
-                weight[a, default: 0] += tree[t].visits
-            }
-            var winner: String?
-            for a in order where winner == nil || (weight[a] ?? 0) > (weight[winner ?? a] ?? 0) { winner = a }
-            guard let winner else { return bestValueTerminal() }
-            return tree.terminals.filter { tree[$0].answer == winner && tree[$0].visits > 0 }
-                .max { (tree.q($0) ?? 0, -$0) < (tree.q($1) ?? 0, -$1) }
-        }
-    }
-
-    private func bestValueTerminal() -> Int? {
-        tree.terminals.filter { tree[$0].visits > 0 }.max { a, b in
-            let qa = tree.q(a) ?? 0, qb = tree.q(b) ?? 0
-            if qa != qb { return qa < qb }
-            if tree[a].visits != tree[b].visits { return tree[a].visits < tree[b].visits }
-            return a > b
-        }
-    }
-
-    private func result() -> SearchResult {
-        let terminals = tree.terminals
-        let candidates = terminals.map { t -> ScoredCandidate in
-            let c = tree.completion(of: t)
-            return ScoredCandidate(text: c.text, answer: tree[t].answer, tokens: c.tokens, logprob: c.logprob,
-                                   end: tree[t].end ?? .eos, value: tree.q(t), score: Double(tree[t].visits))
-        }
-        let chosen = finalNode().flatMap { terminals.firstIndex(of: $0) }
-        let stats: [String: Double] = [
-            "simulations": Double(simulations), "collisions": Double(collisions),
-            "expansions": Double(expansions), "moves": Double(moves), "nodes": Double(tree.nodes.count),
-        ]
-        return context.finish(problem, strategy: strategy, candidates: candidates, chosen: chosen,
-                              tree: tree.export(strategy: strategy), statistics: stats)
     }
 }

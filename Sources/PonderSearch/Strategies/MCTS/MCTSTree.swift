@@ -208,11 +208,50 @@ final class MCTSTree {
 
     /// The exportable tree.
     func export(strategy: String) -> SearchTree {
-        SearchTree(strategy: strategy, root: 0, nodes: nodes.indices.map { i in
+        SearchTree(strategy: strategy, root: 0, nodes: exportNodes(offset: 0), committed: committed)
+    }
+
+    /// Exported nodes with every index shifted by `offset` (to place several trees in one export).
+    func exportNodes(offset: Int) -> [SearchTreeNode] {
+        nodes.indices.map { i in
             let n = nodes[i]
-            return SearchTreeNode(id: i, parent: n.parent, children: n.children, text: n.text,
-                                  tokenStart: n.tokenStart, tokenEnd: n.tokenEnd, prior: n.prior,
+            return SearchTreeNode(id: i + offset, parent: n.parent.map { $0 + offset }, children: n.children.map { $0 + offset },
+                                  text: n.text, tokenStart: n.tokenStart, tokenEnd: n.tokenEnd, prior: n.prior,
                                   visits: n.visits, value: q(i), terminal: n.terminal, answer: n.answer)
-        }, committed: committed)
+        }
+    }
+
+    // MARK: Fill mode
+
+    /// Whether any live node at or below `i` can still be expanded (fill mode stops a move's
+    /// simulations once none can: further simulations would only revisit finished paths).
+    func canGrow(below i: Int) -> Bool {
+        var stack = [i]
+        while let n = stack.popLast() {
+            if nodes[n].sequence != nil, needsExpansion(n) { return true }
+            stack += nodes[n].children
+        }
+        return false
+    }
+
+    /// Actions from the original root (node 0) to `i`.
+    func depth(of i: Int) -> Int {
+        var d = 0, current = nodes[i].parent
+        while let c = current {
+            d += 1
+            current = nodes[c].parent
+        }
+        return d
+    }
+
+    /// Detaches every live sequence (the tree's statistics stay readable) and hands them back
+    /// for release: fill mode calls this on a tree it is done with before starting the next.
+    func detachAll() -> [SequenceID] {
+        var freed: [SequenceID] = []
+        for i in nodes.indices {
+            if let s = nodes[i].sequence { freed.append(s) }
+            nodes[i].sequence = nil
+        }
+        return freed
     }
 }
