@@ -91,7 +91,8 @@ struct RunCommand: ParsableCommand {
         for spec in config.runnableStrategies {
             let budgets = config.budgetPoints(for: spec).map(\.description).joined(separator: ", ")
             let family = spec.family == spec.label ? "" : " [curve \(spec.family)]"
-            lines.append("  \(spec.label) (\(spec.name))\(family) \(spec.paramsJSON) at \(budgets)")
+            let mode = spec.evaluation.map { " [\($0.rawValue)]" } ?? ""
+            lines.append("  \(spec.label) (\(spec.name))\(family)\(mode) \(spec.paramsJSON) at \(budgets)")
         }
         lines.append("\(config.trials(shard: shard).count) trials\(shard.map { " in shard \($0)" } ?? "")")
         return lines.joined(separator: "\n")
@@ -118,10 +119,12 @@ enum Console {
 /// The accuracy table `ponder run` and `ponder report` print.
 enum RunSummary {
     static func table(_ analysis: RunAnalysis) -> String {
-        var lines = ["strategy              budget              n   accuracy  95% CI          mean FLOPs   mean tokens"]
+        // The label column fits the longest label (swept and positive-control labels are long).
+        let width = max(22, (analysis.curves.map(\.strategy.count).max() ?? 0) + 2)
+        var lines = [pad("strategy", width) + "budget              n   accuracy  95% CI          mean FLOPs   mean tokens"]
         for point in analysis.curves {
             let ci = String(format: "[%.2f, %.2f]", point.accuracy.low, point.accuracy.high)
-            lines.append(pad(point.strategy, 22) + pad(point.budget.description, 18)
+            lines.append(pad(point.strategy, width) + pad(point.budget.description, 18)
                 + String(format: "%3d   %6.3f  ", point.n, point.accuracy.estimate) + pad(ci, 14)
                 + pad(formatFLOPs(point.meanFlops), 13) + String(format: "%.1f", point.meanGeneratedTokens))
         }

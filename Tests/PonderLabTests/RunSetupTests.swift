@@ -74,7 +74,14 @@ final class RunSetupTests: XCTestCase {
         let quickstart = try ExperimentConfig.loadForRun(Self.repository.appendingPathComponent("experiments/quickstart.yaml"),
                                                          workingDirectory: Self.repository, modelOverride: Self.fixtureModel)
         XCTAssertEqual(Set(quickstart.strategies.map(\.name)), Set(StrategyRegistry.builtIn.names), "every strategy")
-        XCTAssertTrue(quickstart.strategies.allSatisfy { quickstart.budgetPoints(for: $0).count == 3 }, "three budgets each")
+        // one cap for the one-completion baselines, three for every strategy that fills its budget
+        for spec in quickstart.strategies {
+            let single = spec.name == "greedy" || spec.name == "sample"
+            XCTAssertEqual(quickstart.budgetPoints(for: spec).count, single ? 1 : 3, spec.label)
+        }
+        XCTAssertNotNil(quickstart.bank, "the quickstart shows pass@k from a bank")
+        XCTAssertTrue(quickstart.strategies.contains { quickstart.evaluation(for: $0) == .verifierCharged },
+                      "the quickstart has a positive control")
         let raw = try String(contentsOf: Self.repository.appendingPathComponent("experiments/quickstart.yaml"), encoding: .utf8)
         XCTAssertTrue(raw.contains("model: models/countdown-tiny"))
     }
