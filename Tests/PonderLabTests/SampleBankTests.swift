@@ -104,16 +104,19 @@ final class SampleBankTests: XCTestCase {
 
     func testSameSeedReplaysExactly() throws {
         let problems = randomBanks(count: 20, sizes: 10...12, seed: 9)
-        let options = SampleBankOptions(subsets: 200, seed: 4)
+        let options = SampleBankOptions(subsets: 200, enumerateUpTo: 0, seed: 4)
         let first = try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10], options: options)
         XCTAssertEqual(try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10], options: options), first)
         // a problem's numbers depend on its own index and k, not on the other problems or ks
         let alone = try SampleBank.estimates(problems[3], ks: [4], options: options)
         let together = try SampleBank.estimates(problems[3], ks: [2, 4, 8], options: options)
         XCTAssertEqual(alone[0], together[1])
-        let reseeded = try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10], options: SampleBankOptions(subsets: 200, seed: 5))
+        let reseeded = try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10], options: SampleBankOptions(subsets: 200, enumerateUpTo: 0, seed: 5))
         XCTAssertNotEqual(reseeded.map(\.majorityAtK.estimate), first.map(\.majorityAtK.estimate))
         XCTAssertEqual(reseeded[0], first[0], "k = 1 is exact, so no seed moves it")
+        // a bank of 12 has at most 924 k-subsets: by default every k is enumerated, exactly
+        XCTAssertEqual(try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10]), try SampleBank.curve(problems, ks: [1, 2, 4, 8, 10],
+                       options: SampleBankOptions(seed: 99)))
     }
 
     func testCurveCostsAndIntervals() throws {
@@ -173,7 +176,8 @@ final class SampleBankTests: XCTestCase {
     }
 
     /// Speed on the scale: 1,000 problems × 256 samples × 9 ks. Not a timed assertion
-    /// (CI machines vary); run with PONDER_BANK_SPEED=1, in release for real numbers.
+    /// (CI machines vary); run with PONDER_BANK_SPEED=1 (or =S, S > 1, for S subsets), in release for
+    /// real numbers.
     func testSpeedAtFullScale() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["PONDER_BANK_SPEED"] != nil, "set PONDER_BANK_SPEED=1 to measure")
         var rng = SeededRNG(seed: 1)
@@ -189,9 +193,10 @@ final class SampleBankTests: XCTestCase {
         }
         let ks = SampleBank.defaultKs(maxK: 256)
         let start = Date()
-        let curve = try SampleBank.curve(problems, ks: ks)
+        let subsets = ProcessInfo.processInfo.environment["PONDER_BANK_SPEED"].flatMap { Int($0) }.flatMap { $0 > 1 ? $0 : nil } ?? 500
+        let curve = try SampleBank.curve(problems, ks: ks, options: SampleBankOptions(subsets: subsets))
         let seconds = Date().timeIntervalSince(start)
-        print(String(format: "sample bank: 1000 problems × 256 samples × %d ks in %.2f s", ks.count, seconds))
+        print(String(format: "sample bank: 1000 problems × 256 samples × %d ks, %d subsets, in %.2f s", ks.count, subsets, seconds))
         for point in curve {
             print(String(format: "  k=%3d pass %.3f maj %.3f weighted %.3f", point.k,
                          point.passAtK.estimate, point.majorityAtK.estimate, point.weightedAtK.estimate))
