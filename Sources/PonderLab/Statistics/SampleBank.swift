@@ -3,7 +3,9 @@ public struct BankSample: Sendable, Hashable, Codable {
     /// The extracted answer; nil when none was extracted or the sample did not finish, which is
     /// how PonderSearch's `Voting` treats it: such a sample casts no vote.
     public var answer: String?
-    /// The verifier's verdict on this sample's answer.
+    /// The verifier's verdict on this sample's answer. A correct sample without an answer
+    /// counts for pass@k but can never win a vote, so maj@1 equals pass@1 only when every
+    /// correct sample has an answer (always, for tasks whose verifier reads the answer).
     public var correct: Bool
     /// The value head's score, when there is one (0 in a weighted vote when nil, as in `Voting`).
     public var value: Double?
