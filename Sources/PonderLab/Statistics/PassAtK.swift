@@ -12,6 +12,9 @@ public enum PassAtK {
         }
         if c == 0 { return 0 }
         if n - c < k { return 1 }
+        // The product telescopes to c/n at k = 1, but in floating point only nearly; the
+        // closed form keeps pass@1 equal to the share of correct samples to the last bit.
+        if k == 1 { return Double(c) / Double(n) }
         var product = 1.0
         for i in (n - c + 1)...n {
             product *= 1 - Double(k) / Double(i)
