@@ -66,6 +66,9 @@ enum ReportSupport {
         guard let run = runID.flatMap({ id in runs.first { $0.runID.hasPrefix(id) } }) ?? runs.last else { return }
         let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
         guard !trials.isEmpty else { return }
-        print(RunSummary.table(try RunAnalysis(trials: trials, run: run)))
+        let analysis = try RunAnalysis(trials: trials, run: run)
+        print(RunSummary.table(analysis))
+        let scaling = RunSummary.scaling(analysis)
+        if !scaling.isEmpty { print(scaling) }
     }
 }

@@ -76,6 +76,8 @@ struct RunCommand: ParsableCommand {
             if !trials.isEmpty {
                 let analysis = try RunAnalysis(trials: trials, run: session.run)
                 print(RunSummary.table(analysis))
+                let scaling = RunSummary.scaling(analysis)
+                if !scaling.isEmpty { print(scaling) }
                 if paired { print(RunSummary.pairedTable(analysis)) }
             }
         } else {
@@ -128,6 +130,32 @@ enum RunSummary {
                 + String(format: "%3d   %6.3f  ", point.n, point.accuracy.estimate) + pad(ci, 14)
                 + pad(formatFLOPs(point.meanFlops), 13) + String(format: "%.1f", point.meanGeneratedTokens))
         }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The bank's curves, the compute-optimal choice by difficulty and the monotonicity check,
+    /// as plain text below the accuracy table (empty sections are left out).
+    static func scaling(_ analysis: RunAnalysis) -> String {
+        var lines: [String] = []
+        let bank = analysis.scaling.bankCurve
+        if !bank.isEmpty {
+            lines.append("sample bank, \(analysis.scaling.bankProblems.count) problems (pass@k is an oracle upper bound):")
+            lines.append(pad("k", 6) + pad("pass@k", 10) + pad("majority@k", 12) + pad("weighted@k", 12) + "mean FLOPs")
+            for p in bank {
+                lines.append(pad(String(p.k), 6) + pad(String(format: "%.3f", p.passAtK.estimate), 10)
+                    + pad(String(format: "%.3f", p.majorityAtK.estimate), 12)
+                    + pad(String(format: "%.3f", p.weightedAtK.estimate), 12) + formatFLOPs(p.meanFlops))
+            }
+        }
+        if let frontier = analysis.scaling.difficultyFrontier, !frontier.points.isEmpty {
+            lines.append("compute-optimal by held-out difficulty (cross-fitted): per-bin choice vs best single strategy")
+            for p in frontier.points {
+                lines.append("  " + pad(p.budget.description, 18) + String(format: "%.3f vs %.3f  Δ %+5.1f [%+5.1f, %+5.1f]  saved ",
+                    p.perBinAccuracy.estimate, p.singleAccuracy.estimate, 100 * p.advantage.estimate,
+                    100 * p.advantage.low, 100 * p.advantage.high) + p.saving.description)
+            }
+        }
+        for finding in analysis.scaling.monotonicity { lines.append("warning: \(finding)") }
         return lines.joined(separator: "\n")
     }
 

@@ -28,7 +28,7 @@ extension RunAnalysis {
         }
         let problemCount = Set(trials.map(\.problemIndex)).count
         out += "\(trials.count) trials · \(problemCount) problems · \(strategies.count) strategies</div></header>\n"
-        out += "<nav><a href=\"#plots\">Plots</a><a href=\"#summary\">Summary</a><a href=\"#frontier\">Frontier</a>"
+        out += "<nav><a href=\"#plots\">Plots</a><a href=\"#summary\">Summary</a><a href=\"#frontier\">Frontier</a><a href=\"#scaling\">Scaling</a>"
             + "<a href=\"#comparisons\">Comparisons</a><a href=\"#difficulty\">Difficulty</a>"
             + "<a href=\"#problems\">Problems</a><a href=\"#trees\">Trees</a></nav>\n<main>\n"
 
@@ -60,6 +60,8 @@ extension RunAnalysis {
             [.number(f.meanFlops, Format.si(f.meanFlops)), .text(f.strategy), .number(f.budget.value, "\(f.budget)"),
              .number(f.accuracy, Format.percent(f.accuracy))]
         }) + "</section>\n"
+
+        out += scalingHTML()
 
         out += "<section id=\"comparisons\"><h2>Paired comparisons at matched budget caps</h2>"
         out += "<p class=\"note\">Δ = first − second over matched (problem, seed) pairs; paired bootstrap 95% interval over problems; exact two-sided McNemar p.</p>"

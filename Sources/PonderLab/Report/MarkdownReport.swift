@@ -66,6 +66,8 @@ extension RunAnalysis {
             out += "\n"
         }
 
+        out += scalingMarkdown()
+
         out += "\n## Plots\n\n"
         for axis in CostAxis.allCases {
             out += "- [accuracy vs \(axis.rawValue)](\(axis.fileName))\n"

@@ -78,7 +78,7 @@ extension RunAnalysis {
         let name = run?.name ?? "run"
         return LinePlot(title: "\(name): accuracy vs \(axis.title.replacingOccurrences(of: " per trial", with: ""))",
                         xLabel: axis.title, yLabel: "accuracy (95% Wilson band)",
-                        series: accuracySeries(curves, axis: axis))
+                        series: accuracySeries(curves, axis: axis) + scaling.series(axis: axis))
     }
 
     /// Accuracy against FLOPs, one panel per difficulty bin, sharing one legend.

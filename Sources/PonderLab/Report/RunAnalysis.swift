@@ -65,6 +65,9 @@ public struct RunAnalysis: Sendable {
     public var comparisons: [PairedComparison]
     public var bins: [DifficultyBin]
     public var byDifficulty: [DifficultyBreakdown]
+    /// The bank's pass@k / majority@k / weighted@k, the compute-optimal choice per held-out
+    /// difficulty bin, and the monotonicity check.
+    public var scaling: ScalingAnalysis
 
     public init(trials all: [TrialRecord], run: RunInfo? = nil, options: AnalysisOptions = AnalysisOptions()) throws {
         self.run = run
@@ -105,6 +108,7 @@ public struct RunAnalysis: Sendable {
             breakdowns.append(DifficultyBreakdown(bin: bin, curves: try RunAnalysis.curvePoints(inBin, strategies: order, options: options)))
         }
         byDifficulty = breakdowns
+        scaling = try ScalingAnalysis(trials: all, curves: curves, options: options)
     }
 
     /// The curve points of one strategy, in budget order.
