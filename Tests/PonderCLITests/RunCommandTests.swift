@@ -162,6 +162,31 @@ final class RunCommandTests: CLITestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("novalue").path))
     }
 
+    /// `--check` refuses what would waste a run: a cap that cannot buy one completion and a
+    /// sweep over a parameter that cannot form a curve, each with its key, line and fix; a good
+    /// sweep is listed as one curve.
+    func testCheckRefusesUnaffordableCapsAndBadSweepsAndListsSweptFamilies() throws {
+        let model = try modelWithValueHead()
+        let head = "name: checked\nmodel: \(model.path)\ntask: {name: countdown, problems: 2}\ngeneration: {max_new_tokens: 16}\n"
+        let cheap = try config(head + "strategies: [{name: greedy}]\nbudgets: [{kind: tokens, values: [8, 32]}]", name: "cheap.yaml")
+        let refused = try ponder(["run", cheap, "--check"])
+        XCTAssertNotEqual(refused.status, 0)
+        for fragment in ["cheap.yaml:6", "budgets[0].values[0]", "cannot buy one completion", "Fix: raise it to at least 16"] {
+            XCTAssertTrue(refused.stderr.contains(fragment), "stderr lacks \"\(fragment)\": \(refused.stderr)")
+        }
+        let badSweep = try config(head + "strategies: [{name: best-of-n, sweep: {selection: [majority]}}]\n"
+            + "budgets: [{kind: tokens, values: [32]}]", name: "sweep.yaml")
+        let sweepOutcome = try ponder(["run", badSweep, "--check"])
+        XCTAssertNotEqual(sweepOutcome.status, 0)
+        XCTAssertTrue(sweepOutcome.stderr.contains("sweep.yaml:5: strategies[0].sweep.selection") &&
+                      sweepOutcome.stderr.contains("not numeric"), sweepOutcome.stderr)
+        let good = try config(head + "strategies: [{name: best-of-n, label: bon, params: {fill: false}, sweep: {n: [1, 4]}}]\n"
+            + "budgets: [{kind: tokens, values: [64]}]", name: "good.yaml")
+        let plan = try succeed(["run", good, "--check"])
+        XCTAssertTrue(plan.stdout.contains("bon (n=1) (best-of-n) [curve bon]") && plan.stdout.contains("bon (n=4)"), plan.stdout)
+        XCTAssertTrue(plan.stdout.hasSuffix("4 trials\n") || plan.lastLine == "4 trials", plan.stdout)
+    }
+
     func testNotebooksRunPonderSubcommandsAndRegenerateStably() throws {
         let name = try tinyConfig(model: try modelWithValueHead())
         let notebook = work.appendingPathComponent("notes.md")

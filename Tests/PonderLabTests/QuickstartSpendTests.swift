@@ -39,7 +39,10 @@ final class QuickstartSpendTests: XCTestCase {
             }
             // Rejection stops at its first acceptance, so on one problem its spend need not grow
             // once it accepts; its trials that did not accept must fill like the others.
-            let accepted = try mine.contains { $0.strategyName == "rejection" && (try acceptances($0)) > 0 }
+            let accepted = try mine.contains { trial in
+                guard trial.strategyName == "rejection" else { return false }
+                return try acceptances(trial) > 0
+            }
             for (low, high) in zip(means, means.dropFirst()) where !accepted {
                 XCTAssertGreaterThan(high, low, "\(family): mean spend \(means) must grow with the caps \(caps)")
             }
