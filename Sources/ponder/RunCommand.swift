@@ -148,7 +148,8 @@ enum RunSummary {
             }
         }
         if let frontier = analysis.scaling.difficultyFrontier, !frontier.points.isEmpty {
-            lines.append("compute-optimal by held-out difficulty (cross-fitted): per-bin choice vs best single strategy")
+            lines.append("compute-optimal by held-out difficulty (cross-fitted, positive controls excluded): "
+                + "per-bin choice vs best single strategy")
             for p in frontier.points {
                 lines.append("  " + pad(p.budget.description, 18) + String(format: "%.3f vs %.3f  Δ %+5.1f [%+5.1f, %+5.1f]  saved ",
                     p.perBinAccuracy.estimate, p.singleAccuracy.estimate, 100 * p.advantage.estimate,
@@ -156,6 +157,9 @@ enum RunSummary {
             }
         }
         for finding in analysis.scaling.monotonicity { lines.append("warning: \(finding)") }
+        if !analysis.chargedStrategies.isEmpty {
+            lines.append("positive controls (verifier-charged, upper bounds): " + analysis.chargedStrategies.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -55,7 +55,7 @@ extension RunAnalysis {
         }) + "</section>\n"
 
         out += "<section id=\"frontier\"><h2>Compute-optimal frontier</h2>"
-        out += "<p class=\"note\">The best strategy at each compute level: the monotone upper envelope of all points by mean FLOPs.</p>"
+        out += "<p class=\"note\">The best verifier-hidden strategy at each compute level: the monotone upper envelope of all points by mean FLOPs (positive controls left out).</p>"
         out += htmlTable(header: ["mean FLOPs", "strategy", "budget", "accuracy"], rows: frontier.map { f in
             [.number(f.meanFlops, Format.si(f.meanFlops)), .text(f.strategy), .number(f.budget.value, "\(f.budget)"),
              .number(f.accuracy, Format.percent(f.accuracy))]

@@ -27,7 +27,7 @@ extension RunAnalysis {
         })
 
         out += "\n## Compute-optimal frontier\n\n"
-        out += "The best strategy at each compute level (the monotone upper envelope of all points by mean FLOPs).\n\n"
+        out += "The best verifier-hidden strategy at each compute level (the monotone upper envelope of all points by mean FLOPs; positive controls left out).\n\n"
         out += markdownTable(header: ["mean FLOPs", "strategy", "budget", "accuracy"], rows: frontier.map {
             [Format.si($0.meanFlops), $0.strategy, "\($0.budget)", Format.percent($0.accuracy)]
         })

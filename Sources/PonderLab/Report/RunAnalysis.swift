@@ -59,8 +59,11 @@ public struct RunAnalysis: Sendable {
     public var strategies: [String]
     /// One point per (strategy, budget), in strategy order then budget order.
     public var curves: [CurvePoint]
-    /// The compute-optimal frontier over all curve points (by mean FLOPs).
+    /// The compute-optimal frontier over the verifier-hidden curve points (by mean FLOPs).
     public var frontier: [FrontierPoint]
+    /// Strategies that called the checker during search (verifier-charged positive controls),
+    /// in strategy order.
+    public var chargedStrategies: [String]
     /// Every pair of strategies at every shared budget cap.
     public var comparisons: [PairedComparison]
     public var bins: [DifficultyBin]
@@ -79,10 +82,17 @@ public struct RunAnalysis: Sendable {
         for trial in trials where !order.contains(trial.strategy) { order.append(trial.strategy) }
         strategies = order
         curves = try RunAnalysis.curvePoints(trials, strategies: order, options: options)
-        frontier = ComputeFrontier.envelope(curves.map {
+        // Positive controls consulted the checker: they bound what search can buy, so they are
+        // kept out of the verifier-hidden frontier (they are still plotted and tabled).
+        let charged = Set(trials.filter { $0.ledger.verifierCalls > 0 }.map(\.strategy))
+        chargedStrategies = order.filter(charged.contains)
+        let scaling = try ScalingAnalysis(trials: all.filter { !charged.contains($0.strategy) }, curves: curves,
+                                          options: options)
+        self.scaling = scaling
+        frontier = ComputeFrontier.envelope(curves.filter { !charged.contains($0.strategy) }.map {
             FrontierPoint(strategy: $0.strategy, budget: $0.budget, meanFlops: $0.meanFlops,
                           accuracy: $0.accuracy.estimate)
-        })
+        } + scaling.frontierPoints)
         var comparisons: [PairedComparison] = []
         let groups = Dictionary(grouping: trials) { GroupKey(strategy: $0.strategy, budget: $0.budget) }
         let budgets = Set(groups.keys.map(\.budget)).sorted(by: RunAnalysis.budgetOrder)
@@ -108,7 +118,6 @@ public struct RunAnalysis: Sendable {
             breakdowns.append(DifficultyBreakdown(bin: bin, curves: try RunAnalysis.curvePoints(inBin, strategies: order, options: options)))
         }
         byDifficulty = breakdowns
-        scaling = try ScalingAnalysis(trials: all, curves: curves, options: options)
     }
 
     /// The curve points of one strategy, in budget order.

@@ -46,6 +46,18 @@ public struct ScalingAnalysis: Sendable {
         monotonicity = try MonotonicityCheck.findings(curves)
     }
 
+    /// The bank's votes as frontier candidates: majority@k and weighted@k are verifier-hidden
+    /// strategies (self-consistency) at the cost of k samples; pass@k needs the checker, so it
+    /// is not one.
+    var frontierPoints: [FrontierPoint] {
+        bankCurve.flatMap { p in [
+            FrontierPoint(strategy: "bank majority@\(p.k)", budget: BudgetPoint(kind: .samples, value: Double(p.k)),
+                          meanFlops: p.meanFlops, accuracy: p.majorityAtK.estimate),
+            FrontierPoint(strategy: "bank weighted@\(p.k)", budget: BudgetPoint(kind: .samples, value: Double(p.k)),
+                          meanFlops: p.meanFlops, accuracy: p.weightedAtK.estimate),
+        ] }
+    }
+
     /// The bank's three curves as plot series against FLOPs or tokens (nil for seconds: the
     /// bank's samples are decoded together, so a subset has no wall time of its own).
     func series(axis: CostAxis) -> [PlotSeries] {

@@ -38,9 +38,18 @@ extension RunAnalysis {
         scaling.monotonicity.map { "config `\(run?.name ?? "run")`, strategy \($0)" }
     }
 
+    /// One sentence naming the positive controls, or nil when the run has none.
+    var chargedNote: String? {
+        guard !chargedStrategies.isEmpty else { return nil }
+        return "Positive controls (verifier-charged: they called the checker during search, every call and "
+            + "rollout charged; upper bounds, not verifier-hidden results, and left out of every frontier): "
+            + chargedStrategies.joined(separator: ", ") + "."
+    }
+
     /// The Markdown sections (appended to `report.md`).
     func scalingMarkdown() -> String {
-        var out = "\n## Monotonicity\n\n"
+        var out = chargedNote.map { "\n\($0)\n" } ?? ""
+        out += "\n## Monotonicity\n\n"
         if monotonicityLines.isEmpty {
             out += "No strategy's accuracy falls by more than its 95% interval as its budget grows.\n"
         } else {
@@ -59,8 +68,9 @@ extension RunAnalysis {
         }
         out += "\n## Compute-optimal strategy by difficulty\n\n"
         if let report = scaling.difficultyFrontier {
-            out += "Problems binned by the bank's held-out pass@1 (\(report.bins.map(\.label).joined(separator: ", "))"
-                + ", easiest first). At each cap, half of the problems choose the best strategy per bin and the "
+            out += "Problems binned by their held-out difficulty, 1 − the bank's pass@1 (\(report.bins.map(\.label).joined(separator: ", "))"
+                + ", easiest first); verifier-charged positive controls are not candidates. At each cap, half of "
+                + "the problems choose the best strategy per bin and the "
                 + "best single strategy, the other half scores both, and the halves swap (two-fold cross-fitting). "
                 + "Compute saved: the spend at which the best single strategy's curve reaches the per-bin choice's "
                 + "accuracy, over the per-bin choice's spend.\n\n"
@@ -74,7 +84,9 @@ extension RunAnalysis {
 
     /// The same sections for `report.html`.
     func scalingHTML() -> String {
-        var out = "<section id=\"scaling\"><h2>Monotonicity</h2>"
+        var out = "<section id=\"scaling\">"
+        if let note = chargedNote { out += "<p class=\"note\">\(SVGText.escape(note))</p>" }
+        out += "<h2>Monotonicity</h2>"
         out += monotonicityLines.isEmpty
             ? "<p class=\"note\">No strategy's accuracy falls by more than its 95% interval as its budget grows.</p>"
             : "<ul class=\"warnings\">" + monotonicityLines.map { "<li>⚠️ \(SVGText.escape($0))</li>" }.joined() + "</ul>"
@@ -88,7 +100,7 @@ extension RunAnalysis {
         }
         out += "<h2>Compute-optimal strategy by difficulty</h2>"
         if scaling.difficultyFrontier != nil {
-            out += "<p class=\"note\">Bins from the bank's held-out pass@1; per-bin choice and best single strategy chosen on "
+            out += "<p class=\"note\">Bins from the held-out difficulty 1 − the bank's pass@1 (positive controls excluded); per-bin choice and best single strategy chosen on "
                 + "one half of the problems, scored on the other (two-fold cross-fitting).</p>"
             out += htmlTable(header: Self.frontierHeader, rows: frontierRows.map { $0.map { .text($0) } })
         } else {
