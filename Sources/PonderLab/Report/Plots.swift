@@ -57,7 +57,9 @@ extension RunAnalysis {
             let points = curves.filter { $0.family == family }
             guard !points.isEmpty else { continue }
             let color = LinePlot.palette[index % LinePlot.palette.count]
-            series.append(PlotSeries(label: family, points: points.map { point in
+            // Positive controls say so in the legend: they used the checker during search.
+            let charged = points.contains { chargedStrategies.contains($0.strategy) }
+            series.append(PlotSeries(label: charged ? "\(family) · verifier-charged" : family, points: points.map { point in
                 let x = axis.value(point)
                 let note = "\(point.strategy) · \(point.budget): \(AxisScale.label(x, significantDigits: 3)) \(axis.unit) → "
                     + "\(Format.percent(point.accuracy.estimate)) \(Format.interval(point.accuracy)), n=\(point.n)"
