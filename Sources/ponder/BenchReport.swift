@@ -95,7 +95,7 @@ struct BenchReport: Encodable {
     /// the measured bandwidth, nor than its FLOPs at the measured sgemm peak.
     struct Roofline {
         let config: ModelConfig
-        let cost: ModelCost
+        let cost: FlopModel
         let machine: MachineLimits
         /// Bytes per weight the streaming kernels read: 4 (fp32) or 2 (bf16 streaming).
         let bytesPerWeight: Double
@@ -104,11 +104,11 @@ struct BenchReport: Encodable {
             self.config = config
             self.machine = machine
             self.bytesPerWeight = bytesPerWeight
-            cost = ModelCost(config: config)
+            cost = FlopModel(config: config)
         }
 
         /// Weight bytes read per forward step: every projection plus the output matrix.
-        var weightBytes: Double { (cost.linearFLOPsPerToken + cost.outputFLOPsPerRow) / 2 * bytesPerWeight }
+        var weightBytes: Double { (cost.blockMatmulFLOPsPerToken + cost.lmHeadFLOPs) / 2 * bytesPerWeight }
 
         func prefill(tokens n: Int, seconds: Double) -> Workload {
             let flops = cost.flops(computedTokens: n, outputRows: 1, attendedPositions: n * (n + 1) / 2)

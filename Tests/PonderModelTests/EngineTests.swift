@@ -216,11 +216,12 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(step.computedTokens, [1, 2])
         XCTAssertEqual(step.reusedTokens, [4, 4])
         XCTAssertEqual(step.attendedPositions, [5, 5 + 6])
-        let cost = ModelCost(config: model.config)
+        let cost = FlopModel(config: model.config)
         XCTAssertEqual(step.flops, cost.flops(computedTokens: 3, outputRows: 2, attendedPositions: 16))
+        XCTAssertEqual(engine.flopModel, cost)
         let c = model.config
         let perLayer = c.hiddenSize * c.queryDim * 2 + 2 * c.hiddenSize * c.keyValueDim + 3 * c.hiddenSize * c.intermediateSize
-        XCTAssertEqual(cost.linearFLOPsPerToken, Double(2 * perLayer * c.numHiddenLayers))
+        XCTAssertEqual(cost.blockMatmulFLOPsPerToken, Double(2 * perLayer * c.numHiddenLayers))
         XCTAssertEqual(cost.attentionFLOPsPerPosition, Double(4 * c.numHiddenLayers * c.numAttentionHeads * c.headDim))
     }
 }

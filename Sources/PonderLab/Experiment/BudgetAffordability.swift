@@ -1,4 +1,5 @@
 import Foundation
+import PonderModel
 import PonderSearch
 
 /// The check that every budget cap can buy one completion.

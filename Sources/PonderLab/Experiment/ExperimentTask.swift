@@ -46,12 +46,9 @@ public struct ExperimentTask: Sendable {
         try task.prompt(for: problem, style: style)
     }
 
-    /// Strings that end a completion unless the config gives `generation.stop`: the close of
-    /// the answer tag for the tag-based styles; nothing for chat, where the model's
-    /// end-of-turn token (an EOS id) ends it and the answer is usually `\boxed{}`.
-    public var defaultStopStrings: [String] {
-        isChat ? [] : [CompletionParts.answerClose]
-    }
+    /// Strings that end a completion unless the config gives `generation.stop`: the style's
+    /// (`PromptStyle.defaultStopStrings`, which `train eval` and rollouts use too).
+    public var defaultStopStrings: [String] { style.defaultStopStrings }
 
     /// Where reasoning steps end: the task's separator (`"\n"` for Countdown and
     /// Multiplication, `"\n\n"` for free-form math).

@@ -165,7 +165,7 @@ extension Engine {
         for (i, handle) in handles.enumerated() { records[Int(handle.slot)].length += count(i) }
         // Every pass computes logits for each of its sequences (a chunk that does not end its
         // sequence too), so charge the rows really computed.
-        result.flops = cost.flops(computedTokens: result.totalComputedTokens, outputRows: logitRows,
+        result.flops = flopModel.flops(computedTokens: result.totalComputedTokens, outputRows: logitRows,
                                   attendedPositions: result.totalAttendedPositions)
     }
 }

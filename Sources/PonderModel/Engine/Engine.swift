@@ -23,8 +23,8 @@ public final class Engine {
     public let model: TransformerModel
     /// The settings the engine was made with.
     public let options: EngineOptions
-    /// The model's FLOP counts, used for `ExtendResult.flops`.
-    public let cost: ModelCost
+    /// The model's FLOP formula (the same one the search ledger charges), used for `ExtendResult.flops`.
+    public let flopModel: FlopModel
     let pool: KVBlockPool
     let workspace: ForwardWorkspace
     let identity = EngineIdentity.next()
@@ -57,7 +57,7 @@ public final class Engine {
         }
         self.model = model
         self.options = options
-        cost = ModelCost(config: c)
+        flopModel = FlopModel(config: c)
         pool = KVBlockPool(blockSize: options.blockSize, layerCount: c.numHiddenLayers, keyValueDim: c.keyValueDim,
                            capacity: capacity)
         workspace = model.makeWorkspace()

@@ -88,37 +88,6 @@ extension EngineError: CustomStringConvertible, LocalizedError {
     public var errorDescription: String? { description }
 }
 
-/// FLOPs of a model's forward pass, from its config: what a compute ledger charges.
-///
-/// A call costs `linear` FLOPs per computed token (every decoder projection, 2 per weight),
-/// `output` FLOPs per logits row (the vocabulary projection) and `attention` FLOPs per attended
-/// position (q·k and p·v for every head of every layer), so long contexts cost what they
-/// really cost.
-public struct ModelCost: Sendable, Equatable {
-    /// FLOPs of the decoder projections for one token.
-    public let linearFLOPsPerToken: Double
-    /// FLOPs of the vocabulary projection for one row of logits.
-    public let outputFLOPsPerRow: Double
-    /// FLOPs of attention for one query token against one cached position, over all layers.
-    public let attentionFLOPsPerPosition: Double
-
-    /// The cost model of `config`.
-    public init(config c: ModelConfig) {
-        let h = Double(c.hiddenSize), q = Double(c.queryDim), kv = Double(c.keyValueDim), i = Double(c.intermediateSize)
-        let perLayer = h * q + 2 * h * kv + q * h + 3 * h * i
-        linearFLOPsPerToken = 2 * perLayer * Double(c.numHiddenLayers)
-        outputFLOPsPerRow = 2 * h * Double(c.vocabSize)
-        attentionFLOPsPerPosition = 4 * Double(c.numHiddenLayers * c.numAttentionHeads * c.headDim)
-    }
-
-    /// FLOPs of a call that computed `computedTokens`, produced `outputRows` rows of logits
-    /// and attended `attendedPositions` (query, key) pairs.
-    public func flops(computedTokens: Int, outputRows: Int, attendedPositions: Int) -> Double {
-        Double(computedTokens) * linearFLOPsPerToken + Double(outputRows) * outputFLOPsPerRow
-            + Double(attendedPositions) * attentionFLOPsPerPosition
-    }
-}
-
 /// Engine identities, so a handle from one engine is refused by another.
 enum EngineIdentity {
     static let counter = Atomic<UInt32>(0)

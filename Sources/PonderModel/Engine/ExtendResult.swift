@@ -24,7 +24,7 @@ public struct ExtendResult: Sendable {
     public internal(set) var passes = 0
     /// Shared KV blocks copied before a write (copy-on-write after `fork`).
     public internal(set) var copiedBlocks = 0
-    /// FLOPs of the call under the model's `ModelCost`.
+    /// FLOPs of the call under the model's `FlopModel` (what the search ledger charges for it).
     public internal(set) var flops: Double = 0
     /// Width of a logits row (config `vocab_size`).
     public internal(set) var vocabularySize = 0

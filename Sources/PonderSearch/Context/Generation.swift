@@ -43,11 +43,19 @@ public struct GenerationRequest: Sendable, Equatable {
     public var parent: SequenceID
     /// How many continuations.
     public var lanes: Int
+    /// This request's own sampling stream, or `nil` to draw from the context's `samplingRNG`.
+    ///
+    /// Many prompts batched into one `generate` call (evaluation, rollouts, a GRPO batch of
+    /// groups) each keep their own stream, so a prompt's samples do not depend on which other
+    /// prompts share its batch: seeded with `SearchContext.samplingStream(seed:)`, a request
+    /// draws exactly what a context of that seed draws for it alone (under no budget cut).
+    public var stream: SeededRNG?
 
-    /// `lanes` continuations of `parent`.
-    public init(_ parent: SequenceID, lanes: Int = 1) {
+    /// `lanes` continuations of `parent`, drawing from `stream` when given.
+    public init(_ parent: SequenceID, lanes: Int = 1, stream: SeededRNG? = nil) {
         self.parent = parent
         self.lanes = lanes
+        self.stream = stream
     }
 }
 
@@ -72,7 +80,8 @@ public struct LaneOutcome: Sendable, Equatable {
 
 extension SearchContext {
     /// Generates continuations in lockstep: every iteration runs one batched forward over all
-    /// live lanes and draws one token per lane (in lane order, from `samplingRNG`).
+    /// live lanes and draws one token per lane (in lane order, from the request's `stream`
+    /// or else `samplingRNG`).
     ///
     /// Budget handling, the same for every strategy: under a samples cap, lanes beyond the
     /// samples left are dropped before they start; before each forward under a FLOP or token
@@ -97,6 +106,7 @@ extension SearchContext {
             ? TopK(1)
             : SamplingChain(temperature: params.temperature, topK: params.topK, topP: params.topP, minP: params.minP)
         var lanes: [Lane] = []
+        var streams = requests.map(\.stream)
         for (index, request) in requests.enumerated() {
             for _ in 0..<max(0, request.lanes) { lanes.append(Lane(request: index)) }
         }
@@ -137,7 +147,15 @@ extension SearchContext {
             for i in active {
                 let source = lanes[i].sequence ?? requests[lanes[i].request].parent
                 let set = candidates[position[source] ?? 0]
-                let pick = params.isGreedy ? set.argmax : set.sample(using: &samplingRNG)
+                let pick: (id: Int, modelLogprob: Float)?
+                if params.isGreedy {
+                    pick = set.argmax
+                } else if var stream = streams[lanes[i].request] {
+                    pick = set.sample(using: &stream)
+                    streams[lanes[i].request] = stream
+                } else {
+                    pick = set.sample(using: &samplingRNG)
+                }
                 guard let pick else { throw SearchError.emptyCandidates(source) }
                 let id = try lanes[i].sequence ?? policy.fork(source)
                 lanes[i].sequence = id

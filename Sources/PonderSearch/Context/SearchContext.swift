@@ -69,9 +69,15 @@ public final class SearchContext {
         self.answerExtractor = task.answerExtractor
         self.checker = task.checker
         self.seed = seed
-        self.samplingRNG = SeededRNG.derived(seed: seed, 0x5A4D_504C)   // "SMPL"
+        self.samplingRNG = Self.samplingStream(seed: seed)
         self.searchRNG = SeededRNG.derived(seed: seed, 0x5345_4152)     // "SEAR"
         self.startedAt = ContinuousClock.now
+    }
+
+    /// The token-draw stream a context of `seed` starts with (`samplingRNG`). A
+    /// `GenerationRequest` given this stream draws what such a context would, alone.
+    public static func samplingStream(seed: UInt64) -> SeededRNG {
+        SeededRNG.derived(seed: seed, 0x5A4D_504C)   // "SMPL"
     }
 
     /// What this search has spent so far.

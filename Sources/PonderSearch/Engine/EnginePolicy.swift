@@ -44,8 +44,9 @@ public final class EnginePolicy: Policy {
     /// Whether prompts arrive rendered through the chat template (the task's `chat` style):
     /// they are then encoded without adding special tokens (the template printed BOS).
     public let chat: Bool
-    /// FLOPs per forward, from the checkpoint's config.
-    public let flopModel: FlopModel
+    /// FLOPs per forward, from the checkpoint's config: the engine's own formula, so the
+    /// ledger's charge for a forward equals what the engine reports for it (`engineFLOPs`).
+    public var flopModel: FlopModel { engine.flopModel }
     /// The checkpoint's EOS ids (config, generation config and tokenizer), the default
     /// length cap and step delimiters.
     public let defaultStopConditions: StopConditions
@@ -71,11 +72,14 @@ public final class EnginePolicy: Policy {
         self.pretrained = model
         self.chat = chat
         self.tokenizer = try model.requireTokenizer()
-        self.flopModel = FlopModel(config: model.config)
         self.defaultStopConditions = StopConditions(eosTokenIDs: model.eosTokenIds, stopStrings: [],
                                                     stepDelimiters: stepDelimiters, maxNewTokens: maxNewTokens)
         self.engine = try Engine(model: model.model, options: engineOptions)
     }
+
+    /// The sum of `ExtendResult.flops` over every forward this policy ran: what the engine says
+    /// it computed, kept so the ledger's charges can be checked against it.
+    public private(set) var engineFLOPs: Double = 0
 
     /// Sequences currently held.
     public var liveSequences: Int { slots.count }
@@ -129,6 +133,7 @@ public final class EnginePolicy: Policy {
             return try slot(id).handle
         }
         let result = try engine.extend(handles, tokens: tokens, returnHiddenStates: true)
+        engineFLOPs += result.flops
         for (i, id) in sequences.enumerated() {
             slots[id.rawValue]?.logits = Array(result.logits(i))
             slots[id.rawValue]?.hidden = Array(result.hiddenState(i))
@@ -158,15 +163,5 @@ public final class EnginePolicy: Policy {
     private func slot(_ id: SequenceID) throws -> Slot {
         guard let slot = slots[id.rawValue] else { throw EnginePolicyError.unknownSequence(id) }
         return slot
-    }
-}
-
-extension FlopModel {
-    /// The FLOP model of a Hugging Face config (Qwen2 and Llama have gated, SwiGLU MLPs).
-    public init(config: ModelConfig) {
-        self.init(hiddenSize: config.hiddenSize, layers: config.numHiddenLayers,
-                  heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads,
-                  headDim: config.headDim, intermediateSize: config.intermediateSize,
-                  vocabSize: config.vocabSize, gatedMLP: true)
     }
 }

@@ -1,3 +1,5 @@
+import PonderModel
+
 /// Builds a `TabularPolicy`: interns token strings and collects problems, either as trees or
 /// as weighted completions.
 ///

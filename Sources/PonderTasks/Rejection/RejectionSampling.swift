@@ -20,7 +20,7 @@ public typealias CompletionSampler =
 /// completions, score them, keep those the filter accepts, and record everything in a
 /// resumable `RejectionDataStore`.
 ///
-/// Each problem draws from its own stream, `SeededRNG.derived(seed:, StableHash.of(id))`, so
+/// Each problem draws from its own stream, `Problem.samplingStream(seed:)`, so
 /// a resumed run samples exactly what an uninterrupted one would have.
 public struct RejectionSamplingBuilder: Sendable {
     public var task: any ReasoningTask
@@ -56,7 +56,7 @@ public struct RejectionSamplingBuilder: Sendable {
     public func process(_ problem: Problem, sampler: CompletionSampler) throws
         -> (records: [RejectionRecord], outcome: ProblemOutcome) {
         let prompt = try task.prompt(for: problem, style: style)
-        var rng = SeededRNG.derived(seed: seed, StableHash.of(problem.id))
+        var rng = problem.samplingStream(seed: seed)
         let samples = try sampler(prompt, samplesPerProblem, &rng)
         var records: [RejectionRecord] = []
         var rejections: [String: Int] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import PonderModel
+import PonderSearch
 import PonderTasks
 
 /// Rejection-sampling fine-tuning settings (YAML; keys in experiments/train/README.md).
@@ -105,7 +106,7 @@ public enum RFTRun {
         let evaluator = TaskEvaluator(task: task, problems: test, style: style, tokenizer: tokenizer, stopIds: stopIds,
                                       maxNewTokens: config.evaluation.maxNewTokens)
         WorkerPool.setDirectBLASThreads(config.training.threads)
-        let before = try evaluator.evaluate(model: pretrained.model, samples: config.evaluationSamples, seed: config.seed)
+        let before = try evaluator.evaluate(model: pretrained, samples: config.evaluationSamples, seed: config.seed)
         log(String(format: "before: greedy %.1f%%, sampled pass@1 %.1f%% on %d held-out problems",
                    100 * before.greedyAccuracy, 100 * (before.sampleAccuracy ?? 0), before.problems))
 
@@ -116,18 +117,10 @@ public enum RFTRun {
                                                    maxKeptPerProblem: config.maxKeptPerProblem)
         let samplesPath = (config.runDirectory as NSString).appendingPathComponent("samples.jsonl")
         let store = try RejectionDataStore(outputURL: URL(fileURLWithPath: samplesPath))
-        let model = pretrained.model
-        let sampler: CompletionSampler = { prompt, k, rng in
-            let ids = try tokenizer.encode(prompt.text, addSpecialTokens: true)
-            let generated = try BatchedGeneration.generate(
-                model: model, prompts: [ids], samples: k, maxNewTokens: config.evaluation.maxNewTokens,
-                sampling: SamplingParameters(temperature: Float(config.temperature)), stopIds: stopIds, rng: &rng)
-            return try generated[0].map {
-                SampledCompletion(text: try tokenizer.decode($0.tokens, skipSpecialTokens: true), tokenCount: $0.tokens.count)
-            }
-        }
+        // The samples decode exactly as the evaluation's (and `ponder run`'s) completions do.
+        let sampler = evaluator.sampler(pretrained, sampling: SamplingParameters(temperature: Float(config.temperature)))
         var done = store.finishedProblemIDs.count
-        let statistics = try builder.run(problems: problems, store: store, sampler: sampler) { _ in
+        let statistics = try builder.run(problems: problems, store: store, sampler: sampler.completionSampler) { _ in
             done += 1
             if done % 100 == 0 { log("rejection sampling: \(done)/\(problems.count) problems") }
         }

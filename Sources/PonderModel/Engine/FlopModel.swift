@@ -1,7 +1,10 @@
-/// Forward-pass FLOPs of a decoder-only transformer, from its architecture numbers.
+/// Forward-pass FLOPs of a decoder-only transformer, from its architecture numbers: the one
+/// formula the engine (`ExtendResult.flops`), the search ledger (`MeteredPolicy`) and the
+/// benchmark rooflines all use.
 ///
-/// The ledger charges every forward pass with these numbers, so that greedy decoding, best-of-N
-/// and tree search are compared on one x-axis. A FLOP is one multiply or one add (a
+/// It lives in PonderModel, the lowest layer, so that the engine and the ledger cannot drift
+/// apart: the ledger charges every forward pass with these numbers, so that greedy decoding,
+/// best-of-N and tree search are compared on one x-axis. A FLOP is one multiply or one add (a
 /// multiply-accumulate counts 2), as in the "≈ 2 × parameters per token" rule that REBASE
 /// uses; unlike that rule, attention is charged at the real context length of every token,
 /// which is what makes deep trees more expensive per token than short samples.
@@ -45,6 +48,14 @@ public struct FlopModel: Codable, Sendable, Equatable, CustomStringConvertible {
         self.gatedMLP = gatedMLP
     }
 
+    /// The FLOP model of a Hugging Face config (Qwen2 and Llama have gated, SwiGLU MLPs).
+    public init(config: ModelConfig) {
+        self.init(hiddenSize: config.hiddenSize, layers: config.numHiddenLayers,
+                  heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads,
+                  headDim: config.headDim, intermediateSize: config.intermediateSize,
+                  vocabSize: config.vocabSize, gatedMLP: true)
+    }
+
     /// Qwen2.5-0.5B's shape (896 wide, 24 layers, 14 query and 2 KV heads): the architecture the
     /// tabular policy declares by default, so its FLOP figures have a realistic scale.
     public static let qwen2_5_0_5B = FlopModel(hiddenSize: 896, layers: 24, heads: 14, kvHeads: 2,
@@ -61,21 +72,29 @@ public struct FlopModel: Codable, Sendable, Equatable, CustomStringConvertible {
     /// FLOPs of one LM-head row block: the logits of one position.
     public var lmHeadFLOPs: Double { 2 * Double(hiddenSize) * Double(vocabSize) }
 
+    /// Attention-score FLOPs (`QKᵀ` and `A·V`), summed over layers, of one (query, key) pair.
+    public var attentionFLOPsPerPosition: Double { 4 * Double(heads * headDim) * Double(layers) }
+
     /// Attention-score FLOPs, summed over layers, for one token attending to `keys` positions.
     public func attentionFLOPs(keys: Int) -> Double {
-        4 * Double(heads * headDim) * Double(keys) * Double(layers)
+        attentionFLOPsPerPosition * Double(keys)
+    }
+
+    /// FLOPs of a batched call from its aggregate counts, as `Engine.extend` reports them: it
+    /// computed `computedTokens`, produced `outputRows` rows of logits and attended
+    /// `attendedPositions` (query, key) pairs. Every other FLOP figure is this one formula.
+    public func flops(computedTokens: Int, outputRows: Int, attendedPositions: Int) -> Double {
+        Double(computedTokens) * blockMatmulFLOPsPerToken + Double(outputRows) * lmHeadFLOPs
+            + Double(attendedPositions) * attentionFLOPsPerPosition
     }
 
     /// FLOPs of computing `newTokens` tokens of one sequence that already holds `pastLength`
     /// computed tokens, with logits for `logitsPositions` positions (1: only the last).
     public func forwardFLOPs(newTokens: Int, pastLength: Int, logitsPositions: Int = 1) -> Double {
         guard newTokens > 0 else { return 0 }
-        let k = Double(newTokens), p = Double(pastLength)
+        let k = newTokens, p = pastLength
         // Token i (0-based) attends to p + i + 1 keys: Σ = k·p + k(k+1)/2.
-        let keys = k * p + k * (k + 1) / 2
-        return k * blockMatmulFLOPsPerToken
-            + 4 * Double(heads * headDim) * Double(layers) * keys
-            + Double(min(logitsPositions, newTokens)) * lmHeadFLOPs
+        return flops(computedTokens: k, outputRows: min(logitsPositions, k), attendedPositions: k * p + k * (k + 1) / 2)
     }
 
     /// Weights in the blocks and the LM head (embeddings excluded: they are a lookup, not a matmul).
