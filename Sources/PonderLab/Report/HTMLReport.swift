@@ -115,7 +115,7 @@ extension RunAnalysis {
         var trees: [ConfigValue] = []
         let trialValues: [ConfigValue] = trials.map { t in
             var treeIndex = ConfigValue.null
-            if let json = t.treeJSON, trees.count < options.maxTrees, let tree = SearchTreeNode.parse(json) {
+            if let json = t.treeJSON, trees.count < options.maxTrees, let tree = TreeViewNode.parse(json) {
                 treeIndex = .int(trees.count)
                 trees.append(tree.canonicalValue)
             }
