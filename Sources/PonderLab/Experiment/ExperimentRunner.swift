@@ -54,9 +54,10 @@ public final class ExperimentRunner {
     }
 
     /// Runs every pending trial, committing each as it finishes, then writes the reports
-    /// (unless this is a shard). Returns the run folder.
+    /// (unless this is a shard). Returns the run folder, the files and the analysis the reports
+    /// show, for the caller to print without reading the trials again.
     @discardableResult
-    public func run() throws -> URL {
+    public func run() throws -> RunReport {
         for trial in session.pendingTrials {
             let record: TrialRecord
             do {
@@ -67,8 +68,7 @@ public final class ExperimentRunner {
             }
             try session.record(record)
         }
-        try session.finish()
-        return runFolder
+        return try session.finish()
     }
 
     /// Runs one trial: search, then scoring by the task, into a record (not yet stored).
