@@ -76,6 +76,8 @@ let package = Package(
         .testTarget(name: "PonderLabTests", dependencies: ["PonderLab", "PonderSearch", "PonderTasks", "PonderTrain",
                                                     "ponder-lab-crash-writer"]),
         .testTarget(name: "PonderSearchTests", dependencies: ["PonderSearch"]),
+        // The umbrella module as a library user imports it (names that must not clash).
+        .testTarget(name: "PonderTests", dependencies: ["Ponder"]),
         // End-to-end runs of the built `ponder` binary (run, kill and resume, shards, rejection
         // sampling) on fixture checkpoints.
         .testTarget(name: "PonderCLITests", dependencies: ["Ponder", "ponder"]),

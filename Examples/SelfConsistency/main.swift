@@ -27,20 +27,11 @@ struct SelfConsistency: SearchStrategy {
 
     func search(_ problem: SearchProblem, in context: SearchContext) throws -> SearchResult {
         let root = try context.policy.start(prompt: problem.prompt)   // one prefill, then forks
-        var candidates: [ScoredCandidate] = []
-        var planner = WavePlanner()                                   // sizes waves to the budget
-        while candidates.count < maxSamples, !context.isExhausted {
-            let wave = planner.begin(min(batch, maxSamples - candidates.count), from: root, in: context)
-            let lanes = try context.generate([GenerationRequest(root, lanes: wave)], until: .completion)
-            planner.end(in: context)
-            let started = lanes.filter { !$0.tokens.isEmpty }
-            if started.isEmpty { break }
-            candidates += started.map { context.candidate(from: $0) }
-            for lane in started { if let s = lane.sequence { context.policy.release(s) } }
-            // Decided: the leader's margin is larger than the number of votes still to come.
-            let counts = Voting.tally(candidates).map(\.count).sorted(by: >)
+        // Waves sized to the budget; after each, stop once no remaining vote could overturn the leader.
+        let candidates = try context.sampleInWaves(from: root, samples: maxSamples, wave: batch, fill: false) { wave in
+            let counts = Voting.tally(wave.earlier + wave.candidates).map(\.count).sorted(by: >)
             let margin = (counts.first ?? 0) - (counts.dropFirst().first ?? 0)
-            if margin > maxSamples - candidates.count { break }
+            return margin > maxSamples - wave.earlier.count - wave.candidates.count ? .stop : .keepSampling
         }
         return context.finish(problem, strategy: name, candidates: candidates,
                               chosen: Voting.select(candidates, by: .majority),
@@ -60,7 +51,7 @@ do {
         ("self-consistency", ["max_samples": .int(32), "batch": .int(4)]),
         // The same waves without early stopping: its samples extend self-consistency's, so the
         // two agree on every answer and differ only in what they spend.
-        ("best-of-n", ["n": .int(32), "selection": .string("majority"), "batch": .int(4)]),
+        ("best-of-n", ["n": .int(32), "selection": .string("majority"), "batch": .int(4), "fill": .bool(false)]),
     ]
     print("strategy | accuracy | mean samples | mean GFLOP")
     print("---|---|---|---")

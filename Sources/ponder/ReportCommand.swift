@@ -20,9 +20,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: runFolder)
-        let files = try ReportFiles.write(runFolder: folder, runID: runID)
-        for file in files { Console.info("wrote \(Console.display(file))") }
-        try ReportSupport.printSummary(folder: folder, runID: runID)
+        let report = try ReportFiles.report(runFolder: folder, runID: runID)
+        for file in report.files { Console.info("wrote \(Console.display(file))") }
+        if let analysis = report.analysis { print(analysis.terminalSummary()) }
         print(Console.display(folder))
     }
 }
@@ -51,24 +51,9 @@ struct MergeCommand: ParsableCommand {
         let summary = try store.merge(from: shards)
         Console.info("merged \(summary.sources) shard database(s): \(summary.inserted) trial(s) added, "
             + "\(summary.duplicates) already present")
-        let files = try ReportFiles.write(runFolder: folder)
-        for file in files { Console.info("wrote \(Console.display(file))") }
-        try ReportSupport.printSummary(folder: folder, runID: nil)
+        let report = try ReportFiles.report(runFolder: folder)
+        for file in report.files { Console.info("wrote \(Console.display(file))") }
+        if let analysis = report.analysis { print(analysis.terminalSummary()) }
         print(Console.display(folder))
-    }
-}
-
-enum ReportSupport {
-    /// Prints the accuracy table of a run folder's run (the latest, or `runID`).
-    static func printSummary(folder: URL, runID: String?) throws {
-        let store = try ResultsStore(runFolder: folder)
-        let runs = try store.runs()
-        guard let run = runID.flatMap({ id in runs.first { $0.runID.hasPrefix(id) } }) ?? runs.last else { return }
-        let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
-        guard !trials.isEmpty else { return }
-        let analysis = try RunAnalysis(trials: trials, run: run)
-        print(RunSummary.table(analysis))
-        let scaling = RunSummary.scaling(analysis)
-        if !scaling.isEmpty { print(scaling) }
     }
 }

@@ -70,20 +70,13 @@ struct RunCommand: ParsableCommand {
         Console.info("ponder run: \(config.name), run \(session.runID.prefix(12))\(shard.map { ", shard \($0)" } ?? ""): "
             + "\(session.plannedCount) trials, \(session.pendingTrials.count) to run; model \(config.modelDirectory) "
             + "(value head: \(env.valueFunction == nil ? "none" : "yes")), \(env.problems.count) \(env.task.name) problems")
-        let folder = try runner.run()
+        let report = try runner.run()
         if shard == nil {
-            let trials = TrialOrder.canonical(try session.store.trials(run: session.runID), run: session.run)
-            if !trials.isEmpty {
-                let analysis = try RunAnalysis(trials: trials, run: session.run)
-                print(RunSummary.table(analysis))
-                let scaling = RunSummary.scaling(analysis)
-                if !scaling.isEmpty { print(scaling) }
-                if paired { print(RunSummary.pairedTable(analysis)) }
-            }
+            if let analysis = report.analysis { print(analysis.terminalSummary(paired: paired)) }
         } else {
-            print("shard \(shard.map(\.description) ?? ""): done; when every shard is, run `ponder merge \(Console.display(folder))`")
+            print("shard \(shard.map(\.description) ?? ""): done; when every shard is, run `ponder merge \(Console.display(report.folder))`")
         }
-        print(Console.display(folder))
+        print(Console.display(report.folder))
     }
 
     /// What a config would run: strategies with their budgets, and the trial count.
@@ -115,73 +108,5 @@ enum Console {
         let path = url.standardizedFileURL.path
         let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
-}
-
-/// The accuracy table `ponder run` and `ponder report` print.
-enum RunSummary {
-    static func table(_ analysis: RunAnalysis) -> String {
-        // The label column fits the longest label (swept and positive-control labels are long).
-        let width = max(22, (analysis.curves.map(\.strategy.count).max() ?? 0) + 2)
-        var lines = [pad("strategy", width) + "budget              n   accuracy  95% CI          mean FLOPs   mean tokens"]
-        for point in analysis.curves {
-            let ci = String(format: "[%.2f, %.2f]", point.accuracy.low, point.accuracy.high)
-            lines.append(pad(point.strategy, width) + pad(point.budget.description, 18)
-                + String(format: "%3d   %6.3f  ", point.n, point.accuracy.estimate) + pad(ci, 14)
-                + pad(formatFLOPs(point.meanFlops), 13) + String(format: "%.1f", point.meanGeneratedTokens))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// The bank's curves, the compute-optimal choice by difficulty and the monotonicity check,
-    /// as plain text below the accuracy table (empty sections are left out).
-    static func scaling(_ analysis: RunAnalysis) -> String {
-        var lines: [String] = []
-        let bank = analysis.scaling.bankCurve
-        if !bank.isEmpty {
-            lines.append("sample bank, \(analysis.scaling.bankProblems.count) problems (pass@k is an oracle upper bound):")
-            lines.append(pad("k", 6) + pad("pass@k", 10) + pad("majority@k", 12) + pad("weighted@k", 12) + "mean FLOPs")
-            for p in bank {
-                lines.append(pad(String(p.k), 6) + pad(String(format: "%.3f", p.passAtK.estimate), 10)
-                    + pad(String(format: "%.3f", p.majorityAtK.estimate), 12)
-                    + pad(String(format: "%.3f", p.weightedAtK.estimate), 12) + formatFLOPs(p.meanFlops))
-            }
-        }
-        if let frontier = analysis.scaling.difficultyFrontier, !frontier.points.isEmpty {
-            lines.append("compute-optimal by held-out difficulty (cross-fitted, positive controls excluded): "
-                + "per-bin choice vs best single strategy")
-            for p in frontier.points {
-                lines.append("  " + pad(p.budget.description, 18) + String(format: "%.3f vs %.3f  Δ %+5.1f [%+5.1f, %+5.1f]  saved ",
-                    p.perBinAccuracy.estimate, p.singleAccuracy.estimate, 100 * p.advantage.estimate,
-                    100 * p.advantage.low, 100 * p.advantage.high) + p.saving.description)
-            }
-        }
-        for finding in analysis.scaling.monotonicity { lines.append("warning: \(finding)") }
-        if !analysis.chargedStrategies.isEmpty {
-            lines.append("positive controls (verifier-charged, upper bounds): " + analysis.chargedStrategies.joined(separator: ", "))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// Paired comparisons of every two strategies at each shared cap: Δ accuracy over the same
-    /// (problem, seed) pairs with its paired-bootstrap 95% interval, the discordant pairs and
-    /// the exact McNemar p, so a notebook can say whether a difference is more than noise.
-    static func pairedTable(_ analysis: RunAnalysis) -> String {
-        guard !analysis.comparisons.isEmpty else { return "no two strategies share a budget cap" }
-        var lines = ["paired at matched caps: Δ = first − second (points), paired bootstrap 95% CI, "
-            + "pairs only first / only second got right, exact McNemar p",
-            pad("budget", 18) + pad("first", 22) + pad("second", 22) + "    Δ  " + pad("95% CI", 16) + pad("only", 9) + "p"]
-        for c in analysis.comparisons {
-            let p = c.mcnemar.pValue < 0.001 ? "<0.001" : String(format: "%.3f", c.mcnemar.pValue)
-            lines.append(pad(c.budget.description, 18) + pad(c.first, 22) + pad(c.second, 22)
-                + String(format: "%+5.1f  [%+5.1f, %+5.1f]  %3d/%-3d  ", 100 * c.difference.estimate,
-                         100 * c.difference.low, 100 * c.difference.high, c.mcnemar.onlyFirst, c.mcnemar.onlySecond)
-                + p)
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }

@@ -33,7 +33,7 @@ final class ConfigTests: XCTestCase {
     }
 
     private func issues(_ body: () throws -> Void) -> [ConfigIssue] {
-        do { try body() } catch let error as ConfigError { return error.issues } catch {
+        do { try body() } catch let error as ExperimentConfigError { return error.issues } catch {
             XCTFail("unexpected error \(error)")
         }
         return []

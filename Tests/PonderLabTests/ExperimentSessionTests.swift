@@ -43,8 +43,9 @@ final class ExperimentSessionTests: XCTestCase {
         XCTAssertEqual(second.runID, first.runID)
         XCTAssertEqual(second.pendingTrials.map(\.key), Array(config.trials().dropFirst(10)).map(\.key))
         for trial in second.pendingTrials { try finish(trial, session: second) }
-        let files = try second.finish()
-        XCTAssertTrue(files.map(\.lastPathComponent).contains("report.html"))
+        let report = try second.finish()
+        XCTAssertTrue(report.files.map(\.lastPathComponent).contains("report.html"))
+        XCTAssertEqual(report.analysis?.trials.count, 32, "finish returns the analysis it reported")
         XCTAssertEqual(try second.store.trialCount(run: second.runID), 32)
 
         // a changed config is a new run in the same folder; its trials start from zero
@@ -66,7 +67,9 @@ final class ExperimentSessionTests: XCTestCase {
             let session = try ExperimentSession(config: config, outputFolder: output, modelVersion: "m", codeVersion: "c",
                                                 shard: shard, progress: quietProgress(32))
             for trial in session.pendingTrials { try finish(trial, session: session) }
-            XCTAssertEqual(try session.finish(), [], "a shard writes no report")
+            let report = try session.finish()
+            XCTAssertEqual(report.files, [], "a shard writes no report")
+            XCTAssertNil(report.analysis)
         }
         let shards = try ExperimentSession.shardDatabases(in: output)
         XCTAssertEqual(shards.map(\.lastPathComponent), ["results-0-of-3.sqlite", "results-1-of-3.sqlite", "results-2-of-3.sqlite"])

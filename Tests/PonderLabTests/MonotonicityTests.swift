@@ -1,9 +1,10 @@
+import PonderSearch
 import XCTest
 @testable import PonderLab
 
 final class MonotonicityTests: XCTestCase {
     func point(_ family: String, _ budget: Double, _ correct: Int, of trials: Int = 100,
-               kind: BudgetKind = .samples) -> CurveObservation {
+               kind: Budget.Unit = .samples) -> CurveObservation {
         CurveObservation(family: family, budget: BudgetPoint(kind: kind, value: budget), correct: correct, trials: trials)
     }
 

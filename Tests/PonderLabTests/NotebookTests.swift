@@ -32,7 +32,7 @@ final class NotebookTests: XCTestCase {
         var version = 1
         func run(_ argv: [String]) throws -> String {
             calls.append(argv)
-            if argv.first == "fail" { throw ConfigError(ConfigIssue(location: SourceLocation(file: "x.yaml"), keyPath: "seeds", problem: "bad.", fix: "fix it.")) }
+            if argv.first == "fail" { throw ExperimentConfigError(ConfigIssue(location: SourceLocation(file: "x.yaml"), keyPath: "seeds", problem: "bad.", fix: "fix it.")) }
             if argv.first == "table" { return "| a | b |\n| --- | --- |\n| \(version) | \(argv.dropFirst().joined(separator: ",")) |\n" }
             return "ran: \(argv.joined(separator: " "))\nwith ``` inside\n"
         }

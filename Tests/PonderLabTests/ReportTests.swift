@@ -148,17 +148,17 @@ final class ReportTests: XCTestCase {
     }
 
     func testTreeDecodingIsTolerant() throws {
-        let tree = try XCTUnwrap(SearchTreeNode.parse(SyntheticRun.treeJSON(problem: 3, budget: 4)))
+        let tree = try XCTUnwrap(TreeViewNode.parse(SyntheticRun.treeJSON(problem: 3, budget: 4)))
         XCTAssertEqual(tree.id, "root-3")
         XCTAssertEqual(tree.nodeCount, 6)
         XCTAssertEqual(tree.depth, 2)
         XCTAssertEqual(tree.children[0].id, "2")
         XCTAssertEqual(tree.children[0].prior, 0.6)
-        let odd = try XCTUnwrap(SearchTreeNode.parse("{\"visits\":\"many\",\"text\":5,\"children\":[{\"value\":0.5}]}"))
+        let odd = try XCTUnwrap(TreeViewNode.parse("{\"visits\":\"many\",\"text\":5,\"children\":[{\"value\":0.5}]}"))
         XCTAssertNil(odd.visits)
         XCTAssertNil(odd.text)
         XCTAssertEqual(odd.children.first?.value, 0.5)
-        XCTAssertNil(SearchTreeNode.parse("[1, 2]"))
+        XCTAssertNil(TreeViewNode.parse("[1, 2]"))
     }
 
     func testReportFilesFromARunFolder() throws {

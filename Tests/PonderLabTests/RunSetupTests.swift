@@ -18,12 +18,12 @@ final class RunSetupTests: XCTestCase {
         return url
     }
 
-    func issues(_ yaml: String) throws -> PonderLab.ConfigError {
+    func issues(_ yaml: String) throws -> ExperimentConfigError {
         let folder = try makeTemporaryDirectory(self)
         let url = try write(yaml, in: folder)
         do {
             _ = try ExperimentConfig.loadForRun(url, workingDirectory: folder, modelOverride: Self.fixtureModel)
-        } catch let error as PonderLab.ConfigError {
+        } catch let error as ExperimentConfigError {
             return error
         }
         XCTFail("the config was accepted")
@@ -186,7 +186,7 @@ final class RunSetupTests: XCTestCase {
                  value: 1, terminal: true, answer: "42"),
         ], committed: [1, 3])
         let json = TreeExport.nestedJSON(tree)
-        let parsed = try XCTUnwrap(PonderLab.SearchTreeNode.parse(json))
+        let parsed = try XCTUnwrap(TreeViewNode.parse(json))
         XCTAssertEqual(parsed.nodeCount, 4)
         XCTAssertEqual(parsed.depth, 2)
         XCTAssertEqual(parsed.children.map(\.text), ["a", "b"])
@@ -222,7 +222,7 @@ final class BudgetAffordabilityTests: XCTestCase {
         do {
             try environment.checkBudgetsAffordOneCompletion(config)
             XCTFail("the 8-token and 1000-FLOP caps were accepted")
-        } catch let error as PonderLab.ConfigError {
+        } catch let error as ExperimentConfigError {
             XCTAssertEqual(error.issues.map(\.keyPath), ["budgets[0].values[0]", "strategies[1].budgets[0].values[0]"])
             XCTAssertEqual(error.issues.map(\.location.line), [5, 9])
             XCTAssertTrue(error.issues[0].fix.contains("at least 16"), error.issues[0].fix)

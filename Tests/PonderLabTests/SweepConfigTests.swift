@@ -27,7 +27,7 @@ final class SweepConfigTests: XCTestCase {
     }
 
     private func issues(_ yaml: String) -> [ConfigIssue] {
-        do { _ = try load(yaml) } catch let error as ConfigError { return error.issues } catch {
+        do { _ = try load(yaml) } catch let error as ExperimentConfigError { return error.issues } catch {
             XCTFail("unexpected error \(error)")
         }
         return []

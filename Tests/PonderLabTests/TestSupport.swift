@@ -1,4 +1,5 @@
 import Foundation
+import PonderSearch
 import XCTest
 @testable import PonderLab
 
@@ -26,7 +27,7 @@ let testCatalog = StrategyCatalogTable(
     })
 
 /// A synthetic trial for statistics and report tests.
-func makeTrial(problem: Int, strategy: String, budget: Double = 4, kind: BudgetKind = .samples,
+func makeTrial(problem: Int, strategy: String, budget: Double = 4, kind: Budget.Unit = .samples,
                seed: Int = 0, correct: Bool, flops: Double = 1e9, tokens: Int = 100,
                difficulty: Double? = nil, candidates: (Int, Int)? = nil, answer: String? = "42",
                completion: String = "<think>…</think><answer>42</answer>", tree: String? = nil,

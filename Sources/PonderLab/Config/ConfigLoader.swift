@@ -44,7 +44,7 @@ public enum ConfigLoader {
         let shown = displayPath(url)
         if chain.contains(path) {
             let names = (chain + [path]).map { URL(fileURLWithPath: $0).lastPathComponent }
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: SourceLocation(file: shown), keyPath: "extends",
                 problem: "`extends` forms a cycle: \(names.joined(separator: " → ")).",
                 fix: "make the chain end at a file without `extends`."))
@@ -57,7 +57,7 @@ public enum ConfigLoader {
                 location: SourceLocation(file: shown), keyPath: "",
                 problem: "cannot read the config file (\(error.localizedDescription)).",
                 fix: "check that the path exists and is a readable UTF-8 YAML file.")
-            throw ConfigError(issue)
+            throw ExperimentConfigError(issue)
         }
         let parsed = try parse(yaml: text, file: shown)
         return try resolveExtends(parsed, file: shown, directory: url.deletingLastPathComponent(),
@@ -70,7 +70,7 @@ public enum ConfigLoader {
             return parsed
         }
         guard case .string(let basePath) = extends, !basePath.isEmpty else {
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: parsed.location(of: "extends"), keyPath: "extends",
                 problem: "expected a file path, found \(extends.typeName).",
                 fix: "write `extends: base.yaml` (a path relative to \(file))."))
@@ -79,7 +79,7 @@ public enum ConfigLoader {
             ? URL(fileURLWithPath: basePath)
             : directory.appendingPathComponent(basePath)
         guard FileManager.default.fileExists(atPath: baseURL.path) else {
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: parsed.location(of: "extends"), keyPath: "extends",
                 problem: "the base config `\(basePath)` does not exist (looked at \(baseURL.path)).",
                 fix: "give a path relative to the directory of \(file)."))
@@ -123,22 +123,22 @@ public enum ConfigLoader {
         do {
             node = try Yams.compose(yaml: yaml)
         } catch {
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: SourceLocation(file: file), keyPath: "",
                 problem: "the file is not valid YAML: \(error)",
                 fix: "correct the YAML syntax at the position shown."))
         }
         guard let node else {
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: SourceLocation(file: file), keyPath: "", problem: "the file is empty.",
                 fix: "write at least `name:`, `task:`, `strategies:` and `budgets:`."))
         }
         var origins: [String: SourceLocation] = [:]
         var issues: [ConfigIssue] = []
         let value = convert(node, path: "", file: file, origins: &origins, issues: &issues)
-        if !issues.isEmpty { throw ConfigError(issues) }
+        if !issues.isEmpty { throw ExperimentConfigError(issues) }
         guard case .map = value else {
-            throw ConfigError(ConfigIssue(
+            throw ExperimentConfigError(ConfigIssue(
                 location: SourceLocation(file: file, line: node.mark?.line), keyPath: "",
                 problem: "the top level must be a map of keys, found \(value.typeName).",
                 fix: "start the file with `name: my-experiment` and the other keys."))

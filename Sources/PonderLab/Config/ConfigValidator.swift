@@ -1,4 +1,5 @@
 import Foundation
+import PonderSearch
 
 /// Turns a merged config tree into an `ExperimentConfig`, collecting every problem on the way.
 ///
@@ -49,7 +50,7 @@ struct ConfigValidator {
         let seeds = validateSeeds(root["seeds"])
         let output = string(root, "output", at: "", fix: "give the folder run folders go in.") ?? "runs"
 
-        guard issues.isEmpty else { throw ConfigError(issues) }
+        guard issues.isEmpty else { throw ExperimentConfigError(issues) }
         let normalized = Self.normalize(name: name, model: model, task: task, evaluation: evaluation,
                                         strategies: strategies, budgets: budgets, generation: generation,
                                         seeds: seeds, bank: bank)
@@ -253,7 +254,7 @@ struct ConfigValidator {
             return nil
         }
         var sweeps: [BudgetSweep] = []
-        let kinds = BudgetKind.allCases.map(\.rawValue)
+        let kinds = Budget.Unit.allCases.map(\.rawValue)
         for (index, entry) in entries.enumerated() {
             let itemPath = "\(path)[\(index)]"
             guard case .map(let map) = entry else {
@@ -262,7 +263,7 @@ struct ConfigValidator {
             }
             checkKeys(map, at: itemPath, allowed: Self.budgetKeys)
             let kindText = string(map, "kind", at: itemPath, required: true, fix: "use one of: \(kinds.joined(separator: ", ")).")
-            let kind = kindText.flatMap(BudgetKind.init(rawValue:))
+            let kind = kindText.flatMap(Budget.Unit.init(rawValue:))
             if let kindText, kind == nil {
                 report("\(itemPath).kind", "`\(kindText)` is not a budget kind.",
                        Suggestion.fixText(for: kindText, in: kinds, what: "budget kinds"))

@@ -1,29 +1,18 @@
 import Foundation
-
-/// How the ground-truth verifier may be used (see DESIGN.md, "Evaluation modes").
-public enum EvaluationMode: String, Sendable, Hashable, CaseIterable, Codable {
-    /// The checker only scores the final answer; search never sees it.
-    case verifierHidden = "verifier-hidden"
-    /// Strategies may call the checker during search; every call is charged to the ledger.
-    case verifierCharged = "verifier-charged"
-}
-
-/// The ledger unit a budget caps.
-public enum BudgetKind: String, Sendable, Hashable, CaseIterable, Codable {
-    case flops
-    case tokens
-    case samples
-}
+import PonderSearch
 
 /// One budget cap: a kind and a value (e.g. 2e12 FLOPs, 512 tokens, 16 samples).
 public struct BudgetPoint: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var kind: BudgetKind
+    public var kind: Budget.Unit
     public var value: Double
 
-    public init(kind: BudgetKind, value: Double) {
+    public init(kind: Budget.Unit, value: Double) {
         self.kind = kind
         self.value = value
     }
+
+    /// The cap as the search layer takes it.
+    public var budget: Budget { Budget(unit: kind, limit: value) }
 
     /// `flops=2000000000000`, `tokens=512`: the spelling used in trial keys and tables.
     public var description: String {
@@ -33,10 +22,10 @@ public struct BudgetPoint: Sendable, Hashable, Codable, CustomStringConvertible 
 
 /// A sweep of budget values of one kind, as written under `budgets:`.
 public struct BudgetSweep: Sendable, Hashable, Codable {
-    public var kind: BudgetKind
+    public var kind: Budget.Unit
     public var values: [Double]
 
-    public init(kind: BudgetKind, values: [Double]) {
+    public init(kind: Budget.Unit, values: [Double]) {
         self.kind = kind
         self.values = values
     }
@@ -172,7 +161,7 @@ public struct ExperimentConfig: Sendable {
         try ExperimentConfig(validating: try ConfigLoader.load(url), context: context)
     }
 
-    /// Validates a loaded config tree; throws `ConfigError` listing every problem found.
+    /// Validates a loaded config tree; throws `ExperimentConfigError` listing every problem found.
     public init(validating loaded: LoadedConfig, context: ValidationContext) throws {
         var validator = ConfigValidator(loaded: loaded, context: context)
         self = try validator.validate()

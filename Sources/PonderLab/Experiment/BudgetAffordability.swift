@@ -10,7 +10,7 @@ import PonderSearch
 /// once the trial environment is built: by `ponder run --check` and before any trial.
 extension TrialEnvironment {
     /// What one completion at the length cap costs from the longest prompt, in `kind` units.
-    public func oneCompletionCost(_ kind: BudgetKind) throws -> Double {
+    public func oneCompletionCost(_ kind: Budget.Unit) throws -> Double {
         switch kind {
         case .samples: return 1
         case .tokens: return Double(stopConditions.maxNewTokens)
@@ -26,12 +26,12 @@ extension TrialEnvironment {
         }
     }
 
-    /// Throws a `ConfigError` naming every budget value (file, line, key) below the cost of one
+    /// Throws an `ExperimentConfigError` naming every budget value (file, line, key) below the cost of one
     /// completion, with the smallest value that would do.
     public func checkBudgetsAffordOneCompletion(_ config: ExperimentConfig) throws {
         var issues: [ConfigIssue] = []
-        var costs: [BudgetKind: Double] = [:]
-        func cost(_ kind: BudgetKind) throws -> Double {
+        var costs: [Budget.Unit: Double] = [:]
+        func cost(_ kind: Budget.Unit) throws -> Double {
             if let known = costs[kind] { return known }
             let value = try oneCompletionCost(kind)
             costs[kind] = value
@@ -56,7 +56,7 @@ extension TrialEnvironment {
                 }
             }
         }
-        if !issues.isEmpty { throw ConfigError(issues) }
+        if !issues.isEmpty { throw ExperimentConfigError(issues) }
     }
 
     private var generationSummary: String {

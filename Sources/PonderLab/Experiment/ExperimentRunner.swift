@@ -54,9 +54,10 @@ public final class ExperimentRunner {
     }
 
     /// Runs every pending trial, committing each as it finishes, then writes the reports
-    /// (unless this is a shard). Returns the run folder.
+    /// (unless this is a shard). Returns the run folder, the files and the analysis the reports
+    /// show, for the caller to print without reading the trials again.
     @discardableResult
-    public func run() throws -> URL {
+    public func run() throws -> RunReport {
         for trial in session.pendingTrials {
             let record: TrialRecord
             do {
@@ -67,8 +68,7 @@ public final class ExperimentRunner {
             }
             try session.record(record)
         }
-        try session.finish()
-        return runFolder
+        return try session.finish()
     }
 
     /// Runs one trial: search, then scoring by the task, into a record (not yet stored).
@@ -76,7 +76,7 @@ public final class ExperimentRunner {
         let env = environment
         let problem = env.problems[trial.problemIndex], prompt = env.prompts[trial.problemIndex]
         let result = try env.search(trial.strategy.label, problem: trial.problemIndex,
-                                    budget: Self.budget(trial.budget), seed: Self.seed(for: trial, problem: problem))
+                                    budget: trial.budget.budget, seed: Self.seed(for: trial, problem: problem))
         let task = env.task
 
         // Scoring happens here, after the search returned: the strategy never sees it.
@@ -122,15 +122,6 @@ public final class ExperimentRunner {
     public static func seed(for trial: TrialSpec, problem: Problem) -> UInt64 {
         var rng = SeededRNG.derived(seed: trial.seed, StableHash.of(problem.id), StableHash.of(trial.strategy.label))
         return rng.next()
-    }
-
-    /// A config budget as a search budget.
-    public static func budget(_ point: BudgetPoint) -> Budget {
-        switch point.kind {
-        case .flops: return .flops(point.value)
-        case .tokens: return Budget(unit: .tokens, limit: point.value)
-        case .samples: return Budget(unit: .samples, limit: point.value)
-        }
     }
 
     private struct LedgerDocument: Encodable {

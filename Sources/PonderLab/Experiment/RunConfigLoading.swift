@@ -9,7 +9,7 @@ extension ExperimentConfig {
     /// - Parameters:
     ///   - modelOverride: replaces the config's `model:` (it is then part of the run id, as
     ///     any model is).
-    /// - Throws: `ConfigError` listing every problem with its file, line, key and fix.
+    /// - Throws: `ExperimentConfigError` listing every problem with its file, line, key and fix.
     public static func loadForRun(_ url: URL, workingDirectory: URL, modelOverride: String? = nil,
                                   registry: StrategyRegistry = .builtIn) throws -> ExperimentConfig {
         var loaded = try ConfigLoader.load(url)

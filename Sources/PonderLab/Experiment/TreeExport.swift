@@ -2,7 +2,7 @@ import Foundation
 import PonderSearch
 
 /// Converts PonderSearch's flat `SearchTree` (nodes with child indices) into the nested
-/// layout the report's tree viewer reads (`SearchTreeNode`: `{id, text, tokenStart,
+/// layout the report's tree viewer reads (`TreeViewNode`: `{id, text, tokenStart,
 /// tokenEnd, prior, visits, value, children: […]}`), plus `terminal`, `answer` and
 /// `committed` (the path the search committed to), which the viewer passes over.
 public enum TreeExport {

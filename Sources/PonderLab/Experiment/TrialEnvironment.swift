@@ -24,10 +24,10 @@ public struct TrialEnvironment {
     /// Default sampling parameters of every search.
     public let sampling: SamplingParameters
     /// Whether strategies may call the checker (the config's mode; an entry may override it).
-    public let mode: PonderSearch.EvaluationMode
+    public let mode: EvaluationMode
     private let strategies: [String: any SearchStrategy]
     /// Each entry's mode, where it overrides the config's (positive controls).
-    private let modes: [String: PonderSearch.EvaluationMode]
+    private let modes: [String: EvaluationMode]
 
     /// Loads the model and value head, builds the task, its problems and every strategy.
     public init(config: ExperimentConfig, workingDirectory: URL, registry: StrategyRegistry = .builtIn) throws {
@@ -42,10 +42,10 @@ public struct TrialEnvironment {
         prompts = try problems.map { try task.prompt(for: $0) }
         let catalog = RegistryCatalog(registry)
         var built: [String: any SearchStrategy] = [:]
-        var modes: [String: PonderSearch.EvaluationMode] = [:]
+        var modes: [String: EvaluationMode] = [:]
         for spec in config.runnableStrategies {
             built[spec.label] = try catalog.make(spec)
-            modes[spec.label] = Self.searchMode(config.evaluation(for: spec))
+            modes[spec.label] = config.evaluation(for: spec)
         }
         strategies = built
         self.modes = modes
@@ -54,12 +54,7 @@ public struct TrialEnvironment {
                                         stepDelimiters: task.stepDelimiters, maxNewTokens: generation.maxNewTokens)
         sampling = SamplingParameters(temperature: Float(generation.temperature), topK: generation.topK,
                                       topP: generation.topP.map(Float.init), minP: generation.minP.map(Float.init))
-        mode = Self.searchMode(config.evaluation)
-    }
-
-    /// The lab's evaluation mode as the search layer spells it.
-    static func searchMode(_ mode: EvaluationMode) -> PonderSearch.EvaluationMode {
-        PonderSearch.EvaluationMode(rawValue: mode.rawValue) ?? .verifierHidden
+        mode = config.evaluation
     }
 
     /// A config path resolved against `directory` (absolute paths kept).

@@ -42,49 +42,23 @@ extension RunAnalysis {
         out += "<figure>\(difficultyPanelsSVG())</figure></div></section>\n"
 
         out += "<section id=\"summary\"><h2>Summary</h2>"
-        out += htmlTable(header: ["strategy", "budget", "n", "accuracy", "Wilson 95%", "bootstrap 95%", "mean FLOPs",
-                                  "mean tokens", "mean s", "reward", "oracle pass@N"], rows: curves.map { p in
-            [.text(p.strategy), .number(p.budget.value, "\(p.budget)"), .number(Double(p.n), "\(p.n)"),
-             .number(p.accuracy.estimate, Format.percent(p.accuracy.estimate)),
-             .number(p.accuracy.low, Format.interval(p.accuracy)), .number(p.bootstrap.low, Format.interval(p.bootstrap)),
-             .number(p.meanFlops, Format.si(p.meanFlops)),
-             .number(p.meanGeneratedTokens, String(format: "%.1f", p.meanGeneratedTokens)),
-             .number(p.meanSeconds, String(format: "%.2f", p.meanSeconds)),
-             .number(p.meanRewards.combined, String(format: "%.3f", p.meanRewards.combined)),
-             p.oraclePassAtN.map { .number($0, Format.percent($0)) } ?? .number(-1, "–")]
-        }) + "</section>\n"
+        out += summaryTable.html() + "</section>\n"
 
         out += "<section id=\"frontier\"><h2>Compute-optimal frontier</h2>"
         out += "<p class=\"note\">The best verifier-hidden strategy at each compute level: the monotone upper envelope of all points by mean FLOPs (positive controls left out).</p>"
-        out += htmlTable(header: ["mean FLOPs", "strategy", "budget", "accuracy"], rows: frontier.map { f in
-            [.number(f.meanFlops, Format.si(f.meanFlops)), .text(f.strategy), .number(f.budget.value, "\(f.budget)"),
-             .number(f.accuracy, Format.percent(f.accuracy))]
-        }) + "</section>\n"
+        out += frontierTable.html() + "</section>\n"
 
         out += scalingHTML()
 
         out += "<section id=\"comparisons\"><h2>Paired comparisons at matched budget caps</h2>"
         out += "<p class=\"note\">Δ = first − second over matched (problem, seed) pairs; paired bootstrap 95% interval over problems; exact two-sided McNemar p.</p>"
-        out += htmlTable(header: ["budget", "first", "second", "pairs", "Δ accuracy", "95% CI", "only first", "only second",
-                                  "McNemar p", "FLOPs first", "FLOPs second"], rows: comparisons.map { c in
-            [.number(c.budget.value, "\(c.budget)"), .text(c.first), .text(c.second), .number(Double(c.pairs), "\(c.pairs)"),
-             .number(c.difference.estimate, Format.signedPoints(c.difference.estimate)),
-             .number(c.difference.low, "[\(Format.signedPoints(c.difference.low)), \(Format.signedPoints(c.difference.high))]"),
-             .number(Double(c.mcnemar.onlyFirst), "\(c.mcnemar.onlyFirst)"),
-             .number(Double(c.mcnemar.onlySecond), "\(c.mcnemar.onlySecond)"),
-             .number(c.mcnemar.pValue, Format.pValue(c.mcnemar.pValue)),
-             .number(c.firstMeanFlops, Format.si(c.firstMeanFlops)), .number(c.secondMeanFlops, Format.si(c.secondMeanFlops))]
-        }) + "</section>\n"
+        out += comparisonTable.html() + "</section>\n"
 
         out += "<section id=\"difficulty\"><h2>By difficulty</h2>"
         if byDifficulty.isEmpty { out += "<p class=\"note\">The task recorded no difficulty for these problems.</p>" }
         for breakdown in byDifficulty {
             out += "<h3>Difficulty \(SVGText.escape(breakdown.bin.label))</h3>"
-            out += htmlTable(header: ["strategy", "budget", "n", "accuracy", "Wilson 95%", "mean FLOPs"], rows: breakdown.curves.map { p in
-                [.text(p.strategy), .number(p.budget.value, "\(p.budget)"), .number(Double(p.n), "\(p.n)"),
-                 .number(p.accuracy.estimate, Format.percent(p.accuracy.estimate)),
-                 .number(p.accuracy.low, Format.interval(p.accuracy)), .number(p.meanFlops, Format.si(p.meanFlops))]
-            })
+            out += difficultyTable(breakdown).html()
         }
         out += "</section>\n"
 
@@ -115,7 +89,7 @@ extension RunAnalysis {
         var trees: [ConfigValue] = []
         let trialValues: [ConfigValue] = trials.map { t in
             var treeIndex = ConfigValue.null
-            if let json = t.treeJSON, trees.count < options.maxTrees, let tree = SearchTreeNode.parse(json) {
+            if let json = t.treeJSON, trees.count < options.maxTrees, let tree = TreeViewNode.parse(json) {
                 treeIndex = .int(trees.count)
                 trees.append(tree.canonicalValue)
             }
@@ -140,31 +114,5 @@ extension RunAnalysis {
             "trials": .list(trialValues),
             "trees": .list(trees),
         ])
-    }
-
-    enum HTMLCell {
-        case text(String)
-        /// A number to sort by and the text to show.
-        case number(Double, String)
-    }
-
-    func htmlTable(header: [String], rows: [[HTMLCell]]) -> String {
-        var out = "<table class=\"sortable\"><thead><tr>"
-        for title in header { out += "<th>\(SVGText.escape(title))</th>" }
-        out += "</tr></thead><tbody>"
-        for row in rows {
-            out += "<tr>"
-            for cell in row {
-                switch cell {
-                case .text(let text):
-                    out += "<td>\(SVGText.escape(text))</td>"
-                case .number(let value, let text):
-                    let sort = value.isFinite ? String(value) : "0"
-                    out += "<td class=\"num\" data-sort=\"\(sort)\">\(SVGText.escape(text))</td>"
-                }
-            }
-            out += "</tr>"
-        }
-        return out + "</tbody></table>"
     }
 }

@@ -17,20 +17,11 @@ extension RunAnalysis {
             + "(the one to trust when several seeds share a problem). Costs are means per trial.\n\n"
 
         out += "## Summary\n\n"
-        out += markdownTable(header: ["strategy", "budget", "n", "accuracy", "Wilson 95%", "bootstrap 95%",
-                                      "mean FLOPs", "mean tokens", "mean time", "oracle pass@N"],
-                             rows: curves.map { point in
-            [point.strategy, "\(point.budget)", String(point.n), Format.percent(point.accuracy.estimate),
-             Format.interval(point.accuracy), Format.interval(point.bootstrap), Format.si(point.meanFlops),
-             String(format: "%.1f", point.meanGeneratedTokens), Format.seconds(point.meanSeconds),
-             point.oraclePassAtN.map(Format.percent) ?? "–"]
-        })
+        out += summaryTable.markdown()
 
         out += "\n## Compute-optimal frontier\n\n"
         out += "The best verifier-hidden strategy at each compute level (the monotone upper envelope of all points by mean FLOPs; positive controls left out).\n\n"
-        out += markdownTable(header: ["mean FLOPs", "strategy", "budget", "accuracy"], rows: frontier.map {
-            [Format.si($0.meanFlops), $0.strategy, "\($0.budget)", Format.percent($0.accuracy)]
-        })
+        out += frontierTable.markdown()
 
         out += "\n## Paired comparisons at matched budget caps\n\n"
         if comparisons.isEmpty {
@@ -39,14 +30,7 @@ extension RunAnalysis {
             out += "Δ = first − second accuracy over matched (problem, seed) pairs, with a paired bootstrap "
                 + "interval over problems; p is the exact two-sided McNemar test. Compare the mean FLOPs too: "
                 + "a cap is not what a strategy spends.\n\n"
-            out += markdownTable(header: ["budget", "first", "second", "pairs", "Δ accuracy", "95% CI",
-                                          "only first / only second", "McNemar p", "FLOPs first / second"],
-                                 rows: comparisons.map { c in
-                ["\(c.budget)", c.first, c.second, String(c.pairs), Format.signedPoints(c.difference.estimate),
-                 "[\(Format.signedPoints(c.difference.low)), \(Format.signedPoints(c.difference.high))]",
-                 "\(c.mcnemar.onlyFirst) / \(c.mcnemar.onlySecond)", Format.pValue(c.mcnemar.pValue),
-                 "\(Format.si(c.firstMeanFlops)) / \(Format.si(c.secondMeanFlops))"]
-            })
+            out += comparisonTable.markdown()
         }
 
         out += "\n## By difficulty\n\n"
@@ -58,11 +42,7 @@ extension RunAnalysis {
                 DifficultyBinning.bin(of: $0.difficulty, in: bins) == breakdown.bin
             }.map(\.problemIndex)).count
             out += "### Difficulty \(breakdown.bin.label) (\(problems) problems)\n\n"
-            out += markdownTable(header: ["strategy", "budget", "n", "accuracy", "Wilson 95%", "mean FLOPs"],
-                                 rows: breakdown.curves.map {
-                [$0.strategy, "\($0.budget)", String($0.n), Format.percent($0.accuracy.estimate),
-                 Format.interval($0.accuracy), Format.si($0.meanFlops)]
-            })
+            out += difficultyTable(breakdown).markdown()
             out += "\n"
         }
 
@@ -75,18 +55,6 @@ extension RunAnalysis {
         out += "- [accuracy vs FLOPs by difficulty](\(ReportFiles.difficultyPlot))\n"
         out += "\n![accuracy vs FLOPs](\(CostAxis.flops.fileName))\n\n"
         out += "Data: [curves.csv](curves.csv), [trials.csv](trials.csv); interactive: [report.html](report.html).\n"
-        return out
-    }
-
-    func markdownTable(header: [String], rows: [[String]]) -> String {
-        func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
-        var out = "| " + header.map(cell).joined(separator: " | ") + " |\n"
-        out += "|" + header.map { _ in " --- |" }.joined() + "\n"
-        for row in rows {
-            out += "| " + row.map(cell).joined(separator: " | ") + " |\n"
-        }
         return out
     }
 }

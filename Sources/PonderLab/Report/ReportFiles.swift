@@ -43,9 +43,20 @@ public enum ReportFiles {
     /// Reads a run folder's database and writes its reports (`ponder report <folder>`).
     ///
     /// - Parameter runID: the run to report; nil picks the most recently registered one.
+    /// - Returns: the report files written.
     @discardableResult
     public static func write(runFolder: URL, runID: String? = nil, analysis options: AnalysisOptions = AnalysisOptions(),
                              html htmlOptions: HTMLReportOptions = HTMLReportOptions()) throws -> [URL] {
+        try report(runFolder: runFolder, runID: runID, analysis: options, html: htmlOptions).files
+    }
+
+    /// Reads a run folder's database, writes its reports and returns them with the analysis
+    /// they show, so a caller prints that analysis rather than computing it again.
+    ///
+    /// - Parameter runID: the run to report (an id or a prefix); nil picks the most recently
+    ///   registered one.
+    public static func report(runFolder: URL, runID: String? = nil, analysis options: AnalysisOptions = AnalysisOptions(),
+                              html htmlOptions: HTMLReportOptions = HTMLReportOptions()) throws -> RunReport {
         let database = runFolder.appendingPathComponent(ResultsStore.fileName)
         guard FileManager.default.fileExists(atPath: database.path) else {
             throw ReportError.noResults(path: database.path)
@@ -62,7 +73,25 @@ public enum ReportFiles {
         guard let run else { throw ReportError.noResults(path: database.path) }
         let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
         guard !trials.isEmpty else { throw ReportError.noTrials(runID: run.runID) }
-        return try write(try RunAnalysis(trials: trials, run: run, options: options), to: runFolder, html: htmlOptions)
+        let analysis = try RunAnalysis(trials: trials, run: run, options: options)
+        return RunReport(folder: runFolder, files: try write(analysis, to: runFolder, html: htmlOptions), analysis: analysis)
+    }
+}
+
+/// What writing a run's reports produced: the folder, the files and the analysis they show.
+public struct RunReport: Sendable {
+    /// The run folder.
+    public var folder: URL
+    /// The report files written (none for a shard, or a run with no finished trial).
+    public var files: [URL]
+    /// The analysis the reports show; nil when none was written.
+    public var analysis: RunAnalysis?
+
+    /// A report with every part given.
+    public init(folder: URL, files: [URL], analysis: RunAnalysis?) {
+        self.folder = folder
+        self.files = files
+        self.analysis = analysis
     }
 }
 

@@ -1,3 +1,5 @@
+import PonderSearch
+
 /// One strategy at one budget cap: accuracy with intervals and what it cost.
 public struct CurvePoint: Sendable, Hashable, Codable {
     /// The strategy label (`best-of-n (n=4)`): what tables and tooltips name.
@@ -132,7 +134,7 @@ public struct RunAnalysis: Sendable {
 
     static func budgetOrder(_ a: BudgetPoint, _ b: BudgetPoint) -> Bool {
         if a.kind != b.kind {
-            return BudgetKind.allCases.firstIndex(of: a.kind) ?? 0 < BudgetKind.allCases.firstIndex(of: b.kind) ?? 0
+            return Budget.Unit.allCases.firstIndex(of: a.kind) ?? 0 < Budget.Unit.allCases.firstIndex(of: b.kind) ?? 0
         }
         return a.value < b.value
     }

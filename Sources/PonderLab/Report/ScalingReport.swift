@@ -3,36 +3,6 @@ import Foundation
 /// The scaling sections of `report.md` and `report.html`, and the lines `ponder run` prints:
 /// the sample bank, compute-optimal by difficulty, and the monotonicity check.
 extension RunAnalysis {
-    /// Rows of the bank table: k, pass@k, majority@k, weighted@k with intervals, and the cost.
-    var bankRows: [[String]] {
-        scaling.bankCurve.map { p in
-            [String(p.k), "\(Format.percent(p.passAtK.estimate)) \(Format.interval(p.passAtK))",
-             "\(Format.percent(p.majorityAtK.estimate)) \(Format.interval(p.majorityAtK))",
-             "\(Format.percent(p.weightedAtK.estimate)) \(Format.interval(p.weightedAtK))",
-             Format.si(p.meanFlops), String(format: "%.0f", p.meanTokens)]
-        }
-    }
-    static let bankHeader = ["k", "pass@k", "majority@k", "weighted@k", "mean FLOPs", "mean tokens"]
-
-    /// Rows of the compute-optimal-by-difficulty table, one per budget cap.
-    var frontierRows: [[String]] {
-        (scaling.difficultyFrontier?.points ?? []).map { p in
-            let choices = p.choices.map { "\($0.bin.label): \(Self.choiceText($0.chosen))" }.joined(separator: "; ")
-            return ["\(p.budget)", String(p.problems),
-                    "\(Format.percent(p.perBinAccuracy.estimate)) \(Format.interval(p.perBinAccuracy))",
-                    "\(Format.percent(p.singleAccuracy.estimate)) \(Format.interval(p.singleAccuracy)) (\(Self.choiceText(p.singleChoice)))",
-                    "\(Format.signedPoints(p.advantage.estimate)) [\(Format.signedPoints(p.advantage.low)), \(Format.signedPoints(p.advantage.high))]",
-                    p.saving.description, choices]
-        }
-    }
-    static let frontierHeader = ["budget", "problems", "per-bin choice", "best single", "Δ (points)",
-                                 "compute saved at equal accuracy", "chosen per bin (half A / half B)"]
-
-    /// `x` when both halves chose the same strategy, else `x / y`.
-    static func choiceText(_ chosen: [String]) -> String {
-        Set(chosen).count == 1 ? chosen.first ?? "" : chosen.joined(separator: " / ")
-    }
-
     /// The monotonicity findings, naming the run's config.
     var monotonicityLines: [String] {
         scaling.monotonicity.map { "config `\(run?.name ?? "run")`, strategy \($0)" }
@@ -64,7 +34,7 @@ extension RunAnalysis {
                 + "it needs the checker); majority@k and weighted@k are the expected accuracy of the vote over "
                 + "random k-subsets drawn without replacement. Intervals: bootstrap over problems. A subset of k "
                 + "costs the shared prefill plus k samples' own FLOPs.\n\n"
-            out += markdownTable(header: Self.bankHeader, rows: bankRows)
+            out += bankTable.markdown()
         }
         out += "\n## Compute-optimal strategy by difficulty\n\n"
         if let report = scaling.difficultyFrontier {
@@ -74,7 +44,7 @@ extension RunAnalysis {
                 + "best single strategy, the other half scores both, and the halves swap (two-fold cross-fitting). "
                 + "Compute saved: the spend at which the best single strategy's curve reaches the per-bin choice's "
                 + "accuracy, over the per-bin choice's spend.\n\n"
-            out += markdownTable(header: Self.frontierHeader, rows: frontierRows)
+            out += difficultyFrontierTable.markdown()
             if report.unratedProblems > 0 { out += "\n\(report.unratedProblems) problems had no bank and are left out.\n" }
         } else {
             out += "Needs a `bank:` (the held-out difficulty) and at least two strategies at one cap.\n"
@@ -96,13 +66,13 @@ extension RunAnalysis {
         } else {
             out += "<p class=\"note\">pass@k: unbiased estimator (oracle upper bound); majority@k and weighted@k: "
                 + "expected vote accuracy over random k-subsets without replacement; bootstrap 95% intervals over problems.</p>"
-            out += htmlTable(header: Self.bankHeader, rows: bankRows.map { $0.map { .text($0) } })
+            out += bankTable.html()
         }
         out += "<h2>Compute-optimal strategy by difficulty</h2>"
         if scaling.difficultyFrontier != nil {
             out += "<p class=\"note\">Bins from the held-out difficulty 1 − the bank's pass@1 (positive controls excluded); per-bin choice and best single strategy chosen on "
                 + "one half of the problems, scored on the other (two-fold cross-fitting).</p>"
-            out += htmlTable(header: Self.frontierHeader, rows: frontierRows.map { $0.map { .text($0) } })
+            out += difficultyFrontierTable.html()
         } else {
             out += "<p class=\"note\">Needs a <code>bank:</code> and at least two strategies at one cap.</p>"
         }

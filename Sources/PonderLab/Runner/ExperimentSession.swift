@@ -11,7 +11,7 @@ import Foundation
 ///     // task problem → strategy.search → task.verify
 ///     try session.record(TrialRecord(runID: session.runID, trial: trial, ...))
 /// }
-/// try session.finish()
+/// let report = try session.finish()   // files written, and the analysis to print
 /// ```
 public final class ExperimentSession {
     public let config: ExperimentConfig
@@ -87,14 +87,17 @@ public final class ExperimentSession {
 
     /// Ends the progress display and, for an unsharded run, writes the reports.
     ///
-    /// - Returns: the report files written (none for a shard: merge first, then report).
+    /// - Returns: the report files written and the analysis they show (neither for a shard:
+    ///   merge first, then report).
     @discardableResult
-    public func finish(analysis: AnalysisOptions = AnalysisOptions(), html: HTMLReportOptions = HTMLReportOptions()) throws -> [URL] {
+    public func finish(analysis: AnalysisOptions = AnalysisOptions(), html: HTMLReportOptions = HTMLReportOptions()) throws -> RunReport {
         progress.finish()
-        guard shard == nil else { return [] }
+        guard shard == nil else { return RunReport(folder: outputFolder, files: [], analysis: nil) }
         let trials = TrialOrder.canonical(try store.trials(run: run.runID), run: run)
-        guard !trials.isEmpty else { return [] }
-        return try ReportFiles.write(try RunAnalysis(trials: trials, run: run, options: analysis), to: outputFolder, html: html)
+        guard !trials.isEmpty else { return RunReport(folder: outputFolder, files: [], analysis: nil) }
+        let computed = try RunAnalysis(trials: trials, run: run, options: analysis)
+        return RunReport(folder: outputFolder, files: try ReportFiles.write(computed, to: outputFolder, html: html),
+                         analysis: computed)
     }
 }
 

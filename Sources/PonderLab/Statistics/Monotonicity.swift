@@ -1,4 +1,5 @@
 import Foundation
+import PonderSearch
 
 /// One measured accuracy of a strategy family at one budget cap.
 public struct CurveObservation: Sendable, Hashable, Codable {
@@ -47,7 +48,7 @@ public enum MonotonicityCheck {
     ///
     /// Findings come in family order of first appearance, then budget order.
     public static func findings(_ observations: [CurveObservation], level: Double = 0.95) throws -> [MonotonicityFinding] {
-        struct Family: Hashable { var name: String; var kind: BudgetKind }
+        struct Family: Hashable { var name: String; var kind: Budget.Unit }
         var order: [Family] = []
         var byFamily: [Family: [CurveObservation]] = [:]
         for observation in observations {

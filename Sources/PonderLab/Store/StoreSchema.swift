@@ -1,4 +1,5 @@
 import Foundation
+import PonderSearch
 import GRDB
 
 /// The results database's tables and the mapping between `TrialRecord` and a `trials` row.
@@ -110,7 +111,7 @@ enum StoreSchema {
 
     static func record(from row: Row) throws -> TrialRecord {
         let kindText: String = try row.decode(forColumn: "budget_kind")
-        guard let kind = BudgetKind(rawValue: kindText) else {
+        guard let kind = Budget.Unit(rawValue: kindText) else {
             throw StoreError.corruptRow(column: "budget_kind", value: kindText)
         }
         let finished: String = try row.decode(forColumn: "finished_at")

@@ -1,4 +1,5 @@
 import Foundation
+import PonderSearch
 
 /// The compute a trial spent, one column per ledger unit (mirrors PonderSearch's ledger).
 public struct LedgerColumns: Sendable, Hashable, Codable {
@@ -70,7 +71,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var strategyName: String
     /// The strategy's parameters as canonical JSON.
     public var paramsJSON: String
-    public var budgetKind: BudgetKind
+    public var budgetKind: Budget.Unit
     public var budgetValue: Double
     public var seed: Int
     /// The extracted final answer; nil when none could be extracted.
@@ -101,7 +102,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
 
     public init(runID: String, trialKey: String, problemIndex: Int, problemID: String,
                 difficulty: Double?, strategy: String, strategyName: String, paramsJSON: String,
-                budgetKind: BudgetKind, budgetValue: Double, seed: Int, answer: String?,
+                budgetKind: Budget.Unit, budgetValue: Double, seed: Int, answer: String?,
                 correct: Bool, rewards: RewardComponents, ledger: LedgerColumns,
                 ledgerJSON: String? = nil, generatedTokens: Int, completion: String,
                 candidateCount: Int? = nil, candidatesCorrect: Int? = nil, treeJSON: String? = nil,

@@ -1,8 +1,9 @@
-/// Why generation ended.
+/// Why generation ended: for `generate` here, and for a sequence the search layer's policy
+/// stopped for good (PonderSearch uses this same type, so `import Ponder` names one).
 public enum StopReason: String, Sendable, Codable, Equatable {
     /// An end-of-sequence token was generated (it is included in the output).
     case eos
-    /// The token limit was reached.
+    /// The token limit was reached (`maxNewTokens`).
     case maxTokens = "max_tokens"
     /// A stop string appeared in the text (decided by the caller's token callback).
     case stopString = "stop_string"

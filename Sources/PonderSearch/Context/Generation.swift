@@ -32,7 +32,7 @@ public enum LaneEnd: String, Codable, Sendable, Equatable {
         switch stop {
         case .eos: self = .eos
         case .stopString: self = .stopString
-        case .maxLength: self = .maxLength
+        case .maxTokens: self = .maxLength
         }
     }
 }

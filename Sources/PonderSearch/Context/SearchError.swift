@@ -1,4 +1,5 @@
 import Foundation
+import PonderModel
 
 /// What can go wrong while setting up or running a search. Every message says what is wrong
 /// and how to fix it.

@@ -114,7 +114,7 @@ public final class MeteredPolicy {
             let text = base.detokenize(tail)
             if stopConditions.stopStrings.contains(where: { text.contains($0) }) { return .stopString }
         }
-        return completionLength >= stopConditions.maxNewTokens ? .maxLength : nil
+        return completionLength >= stopConditions.maxNewTokens ? .maxTokens : nil
     }
 
     // MARK: Reads (each may run one batched forward)

@@ -10,16 +10,6 @@ public struct SequenceID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "seq#\(rawValue)" }
 }
 
-/// Why a sequence stopped for good.
-public enum StopReason: String, Codable, Sendable, Equatable {
-    /// An end-of-sequence token was chosen.
-    case eos
-    /// The completion came to contain one of the stop strings.
-    case stopString = "stop-string"
-    /// The completion reached `StopConditions.maxNewTokens`.
-    case maxLength = "max-length"
-}
-
 /// When generation ends, and where a reasoning step ends.
 public struct StopConditions: Codable, Sendable, Equatable {
     /// Token ids that end a sequence (EOS, end-of-turn).

@@ -30,10 +30,6 @@ public struct BestOfN: SearchStrategy {
     /// Where values come from (for the rules that read them).
     public var valueSource: ValueSource
 
-    /// Most lanes one fill wave may start when `batch` is 0: far above any wave the planner
-    /// sizes for a real budget, small enough that lane arrays stay cheap.
-    static let fillWaveCap = 65_536
-
     /// Best-of-`n` with a selection rule.
     public init(n: Int = 8, selection: AnswerSelection = .majority, batch: Int = 0, fill: Bool = true,
                 valueSource: ValueSource = .head) {
@@ -63,30 +59,18 @@ public struct BestOfN: SearchStrategy {
         context.valueSource = valueSource
         if selection.needsValue { try context.requireValueFunction(for: name, reason: "selection \(selection.rawValue)") }
         if selection == .checker { try context.requireChecker(for: name, use: "selection checker") }
-        let filling = BudgetFill.isActive(fill, context.budget)
         let root = try context.policy.start(prompt: problem.prompt)
-        let wave = batch > 0 ? batch : (filling ? Self.fillWaveCap : n)
-        var candidates: [ScoredCandidate] = []
-        var drawn = 0
-        var planner = WavePlanner()
-        while filling || drawn < n, !context.isExhausted {
-            let count = planner.begin(filling ? wave : min(wave, n - drawn), from: root, in: context)
-            let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
-            defer { planner.end(in: context) }
-            drawn += lanes.count
-            let started = lanes.filter { !$0.tokens.isEmpty }
-            if started.isEmpty { break }
-            var scored = started.map { context.candidate(from: $0) }
-            let finished = started.indices.filter { started[$0].end.isTerminal && started[$0].sequence != nil }
-            if selection.needsValue, !finished.isEmpty {
-                let values = try context.values(finished.compactMap { started[$0].sequence }, for: name)
-                for (i, v) in zip(finished, values) { scored[i].value = v }
+        let candidates = try context.sampleInWaves(from: root, samples: n, wave: batch, fill: fill) { wave in
+            if selection.needsValue, !wave.finished.isEmpty {
+                let values = try context.values(wave.finishedSequences, for: name)
+                for (i, v) in zip(wave.finished, values) { wave.candidates[i].value = v }
             }
             if selection == .checker {
-                for i in finished { scored[i].verified = try context.check(completion: scored[i].text, for: name) }
+                for i in wave.finished {
+                    wave.candidates[i].verified = try context.check(completion: wave.candidates[i].text, for: name)
+                }
             }
-            for lane in started { if let id = lane.sequence { context.policy.release(id) } }
-            candidates += scored
+            return .keepSampling
         }
         let chosen = Voting.select(candidates, by: selection)
         let finished = candidates.filter(\.isFinished).count

@@ -77,37 +77,25 @@ public struct Rejection: SearchStrategy {
         case .checker: try context.requireChecker(for: name, use: "accept = checker")
         }
         let root = try context.policy.start(prompt: problem.prompt)
-        var candidates: [ScoredCandidate] = []
-        var drawn = 0, judged = 0, accepted = 0
-        var planner = WavePlanner()
-        let filling = BudgetFill.isActive(fill, context.budget)
-        while filling || drawn < maxSamples, accepted < acceptedTarget, !context.isExhausted {
-            let count = planner.begin(filling ? batch : min(batch, maxSamples - drawn), from: root, in: context)
-            let lanes = try context.generate([GenerationRequest(root, lanes: count)], until: .completion)
-            defer { planner.end(in: context) }
-            drawn += lanes.count
-            let started = lanes.filter { !$0.tokens.isEmpty }
-            if started.isEmpty { break }
-            var scored = started.map { context.candidate(from: $0) }
-            let finished = started.indices.filter { started[$0].end.isTerminal && started[$0].sequence != nil }
+        var judged = 0, accepted = 0
+        let candidates = try context.sampleInWaves(from: root, samples: maxSamples, wave: batch, fill: fill) { wave in
             switch accept {
             case .value:
-                let values = try context.values(finished.compactMap { started[$0].sequence }, for: name)
-                for (i, v) in zip(finished, values) {
-                    scored[i].value = v
-                    scored[i].score = v >= threshold ? 1 : 0
+                let values = try context.values(wave.finishedSequences, for: name)
+                for (i, v) in zip(wave.finished, values) {
+                    wave.candidates[i].value = v
+                    wave.candidates[i].score = v >= threshold ? 1 : 0
                 }
             case .checker:
-                for i in finished {
-                    let ok = try context.check(completion: scored[i].text, for: name)
-                    scored[i].verified = ok
-                    scored[i].score = ok ? 1 : 0
+                for i in wave.finished {
+                    let ok = try context.check(completion: wave.candidates[i].text, for: name)
+                    wave.candidates[i].verified = ok
+                    wave.candidates[i].score = ok ? 1 : 0
                 }
             }
-            judged += finished.count
-            accepted += finished.filter { scored[$0].score == 1 }.count
-            for lane in started { if let id = lane.sequence { context.policy.release(id) } }
-            candidates += scored
+            judged += wave.finished.count
+            accepted += wave.finished.filter { wave.candidates[$0].score == 1 }.count
+            return accepted < acceptedTarget ? .keepSampling : .stop
         }
         let firstAccepted = candidates.firstIndex { $0.isFinished && $0.score == 1 }
         let fallback = Voting.select(candidates, by: accept == .value ? .maxValue : .majority)

@@ -5,7 +5,7 @@ import Foundation
 /// Decoding is tolerant on purpose: strategies evolve and add fields, so unknown fields are
 /// ignored and a field of an unexpected type reads as absent rather than failing the report.
 /// The layout is `{id, text, tokenStart, tokenEnd, prior, visits, value, children: [...]}`.
-public struct SearchTreeNode: Sendable, Hashable, Decodable {
+public struct TreeViewNode: Sendable, Hashable, Decodable {
     /// The node id, as text (ids may be numbers or strings in the JSON).
     public var id: String?
     /// The text this node adds (a token or a step).
@@ -17,7 +17,7 @@ public struct SearchTreeNode: Sendable, Hashable, Decodable {
     public var visits: Int?
     /// Mean backed-up value.
     public var value: Double?
-    public var children: [SearchTreeNode]
+    public var children: [TreeViewNode]
 
     private enum Keys: String, CodingKey {
         case id, text, tokenStart, tokenEnd, prior, visits, value, children
@@ -36,12 +36,12 @@ public struct SearchTreeNode: Sendable, Hashable, Decodable {
         prior = try? container.decodeIfPresent(Double.self, forKey: .prior)
         visits = try? container.decodeIfPresent(Int.self, forKey: .visits)
         value = try? container.decodeIfPresent(Double.self, forKey: .value)
-        children = (try? container.decodeIfPresent([SearchTreeNode].self, forKey: .children)) ?? []
+        children = (try? container.decodeIfPresent([TreeViewNode].self, forKey: .children)) ?? []
     }
 
     /// Parses stored tree JSON; nil when it is not a JSON object.
-    public static func parse(_ json: String) -> SearchTreeNode? {
-        try? JSONDecoder().decode(SearchTreeNode.self, from: Data(json.utf8))
+    public static func parse(_ json: String) -> TreeViewNode? {
+        try? JSONDecoder().decode(TreeViewNode.self, from: Data(json.utf8))
     }
 
     /// Nodes in the tree, this one included.

@@ -42,7 +42,7 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A config that cannot be used, with every issue found (validation does not stop at the first).
-public struct ConfigError: Error, Sendable, CustomStringConvertible, LocalizedError {
+public struct ExperimentConfigError: Error, Sendable, CustomStringConvertible, LocalizedError {
     /// All issues, in the order they were found.
     public var issues: [ConfigIssue]
 
