@@ -44,7 +44,7 @@ final class RunSetupTests: XCTestCase {
         let text = error.description
         for fragment in [
             "task.options.stlye", "did you mean `style`",
-            "task.options: countdown heldOutTargetShare 1.5",
+            "task.options.held_out_share: `1.5` is not a number in 0.0...0.99",
             "generation.max_new_tokens: -3 is out of range",
             "generation.top_p: expected a number",
             "strategies[0].params.n: `four` is not an integer in 1...65536", "write `n:`",
