@@ -17,7 +17,7 @@ let kernelSettings: [SwiftSetting] = []
 /// Ponder: a Swift research lab for test-time compute.
 ///
 /// Layers (a lower layer never imports a higher one):
-/// `ponder` CLI → PonderLab → PonderTrain / PonderSearch → PonderTasks → PonderModel → CBLAS, CGSL.
+/// `ponder` → PonderCLI → Ponder → PonderLab → PonderTrain / PonderSearch → PonderTasks → PonderModel → CBLAS, CGSL.
 let package = Package(
     name: "Ponder",
     platforms: [.macOS(.v15)],
@@ -25,6 +25,9 @@ let package = Package(
         .library(name: "Ponder", targets: ["Ponder"]),
         // The model layer alone (engine, tokenizer, kernels), for Benchmarks/ and light clients.
         .library(name: "PonderModel", targets: ["PonderModel"]),
+        // The `ponder` commands as a library: `PonderCLI.main(strategies:tasks:)` runs them with
+        // a user's own strategies and tasks (see Examples/CustomPuzzle).
+        .library(name: "PonderCLI", targets: ["PonderCLI"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
@@ -58,15 +61,19 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Ponder", dependencies: ["PonderModel", "PonderTasks", "PonderSearch", "PonderTrain", "PonderLab"]),
-        .executableTarget(name: "ponder", dependencies: [
+        .target(name: "PonderCLI", dependencies: [
             "Ponder",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "ponder", dependencies: ["PonderCLI"]),
         // Library examples: a user-written strategy registered by name, and budget curves.
         .executableTarget(name: "ponder-example-self-consistency", dependencies: ["Ponder"],
                           path: "Examples/SelfConsistency"),
         .executableTarget(name: "ponder-example-budget-curves", dependencies: ["Ponder"],
                           path: "Examples/BudgetCurves"),
+        // A user's own `ponder`: a strategy and a task from outside the package, run from YAML.
+        .executableTarget(name: "ponder-example-custom-puzzle", dependencies: ["Ponder", "PonderCLI"],
+                          path: "Examples/CustomPuzzle", exclude: ["custom-puzzle.yaml"]),
         .testTarget(name: "PonderModelTests", dependencies: ["PonderModel"]),
         .testTarget(name: "PonderTasksTests", dependencies: ["PonderTasks"]),
         .testTarget(name: "PonderTrainTests", dependencies: ["PonderTrain", "PonderSearch"]),
@@ -79,8 +86,8 @@ let package = Package(
         // The umbrella module as a library user imports it (names that must not clash).
         .testTarget(name: "PonderTests", dependencies: ["Ponder"]),
         // End-to-end runs of the built `ponder` binary (run, kill and resume, shards, rejection
-        // sampling) on fixture checkpoints.
-        .testTarget(name: "PonderCLITests", dependencies: ["Ponder", "ponder"]),
+        // sampling) and of the custom-puzzle example on fixture checkpoints.
+        .testTarget(name: "PonderCLITests", dependencies: ["Ponder", "ponder", "ponder-example-custom-puzzle"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,7 +44,7 @@ final class RunSetupTests: XCTestCase {
         let text = error.description
         for fragment in [
             "task.options.stlye", "did you mean `style`",
-            "task.options: countdown heldOutTargetShare 1.5",
+            "task.options.held_out_share: `1.5` is not a number in 0.0...0.99",
             "generation.max_new_tokens: -3 is out of range",
             "generation.top_p: expected a number",
             "strategies[0].params.n: `four` is not an integer in 1...65536", "write `n:`",
@@ -102,7 +102,7 @@ final class RunSetupTests: XCTestCase {
 
         // The task builds with the checkpoint's chat template and renders its prompts through it.
         let model = try PretrainedModel.load(directory: Self.fixtureModel)
-        let task = try TaskRegistry(workingDirectory: folder).make(
+        let task = try TaskRegistryCatalog(workingDirectory: folder).make(
             task: config.task.name, split: config.task.split, options: config.task.options,
             chatRenderer: TrialEnvironment.chatRenderer(for: model))
         XCTAssertTrue(task.isChat)
@@ -115,7 +115,7 @@ final class RunSetupTests: XCTestCase {
     }
 
     func testTheCheckerIsReachableOnlyThroughAChargedContext() throws {
-        let task = try TaskRegistry().make(task: "countdown", split: "test", options: [:], chatRenderer: nil)
+        let task = try TaskRegistryCatalog().make(task: "countdown", split: "test", options: [:], chatRenderer: nil)
         let problem = try XCTUnwrap(try task.problems(count: 1, seed: 3).first)
         let prompt = try task.prompt(for: problem)
         let reference = try XCTUnwrap(try task.task.referenceCompletion(for: problem, prompt: prompt))
@@ -136,7 +136,7 @@ final class RunSetupTests: XCTestCase {
     }
 
     func testTaskOptionsAreCheckedByTheRegistry() throws {
-        let registry = TaskRegistry()
+        let registry = TaskRegistryCatalog()
         XCTAssertEqual(registry.validate(task: "countdown", split: "test", options: ["numbers": .int(4)]), [])
         let math = registry.validate(task: "math", split: "train", options: [:])
         XCTAssertEqual(math.map(\.key), ["options.file"])

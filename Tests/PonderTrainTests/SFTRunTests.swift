@@ -16,7 +16,7 @@ final class SFTRunTests: XCTestCase {
             run_directory: \(directory)/run
             task:
               name: countdown
-              number_counts: [3, 3]
+              numbers: [3, 3]
               number_range: [1, 20]
               train_problems: 40
               test_problems: 4

@@ -22,7 +22,7 @@ final class SharedDecodePathTests: XCTestCase {
     func setup(problems count: Int = 4) throws -> Setup {
         let pretrained = try PretrainedModel.load(directory: Self.directory.path)
         let config = try SFTConfig.load(path: Self.directory.appendingPathComponent("training_config.yaml").path)
-        let task = try CountdownTask(config: config.task.countdown)
+        let task = try CountdownTask(config: try CountdownConfig(options: config.task.taskOptions()))
         let problems = try task.problems(split: .test, count: count, seed: config.task.problemSeed)
         let evaluator = TaskEvaluator(task: task, problems: problems, style: .compact,
                                       tokenizer: try pretrained.requireTokenizer(),

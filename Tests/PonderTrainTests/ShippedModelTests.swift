@@ -18,7 +18,7 @@ final class ShippedModelTests: XCTestCase {
         XCTAssertEqual(pretrained.model.parameterCount, 1_217_664)
         XCTAssertEqual(tokenizer.count, pretrained.config.vocabSize)
         let config = try SFTConfig.load(path: Self.directory.appendingPathComponent("training_config.yaml").path)
-        var countdown = config.task.countdown
+        var countdown = try CountdownConfig(options: config.task.taskOptions())
         countdown.numberCounts = 3...3
         let task = try CountdownTask(config: countdown)
         let problems = try task.problems(split: .test, count: 12, seed: 0)

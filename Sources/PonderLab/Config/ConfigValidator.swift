@@ -42,6 +42,7 @@ struct ConfigValidator {
             }
         }
         let task = validateTask(root["task"])
+        let taskIdentity = context.tasks.map { $0.identity(task: task.name, options: task.options) } ?? task.options
         let evaluation = validateEvaluation(root) ?? .verifierHidden
         let budgets = root["budgets"].flatMap { validateBudgets($0, at: "budgets") } ?? []
         let strategies = validateStrategies(root["strategies"], haveGlobalBudgets: !budgets.isEmpty)
@@ -51,7 +52,7 @@ struct ConfigValidator {
         let output = string(root, "output", at: "", fix: "give the folder run folders go in.") ?? "runs"
 
         guard issues.isEmpty else { throw ExperimentConfigError(issues) }
-        let normalized = Self.normalize(name: name, model: model, task: task, evaluation: evaluation,
+        let normalized = Self.normalize(name: name, model: model, task: task, taskOptions: taskIdentity, evaluation: evaluation,
                                         strategies: strategies, budgets: budgets, generation: generation,
                                         seeds: seeds, bank: bank)
         var config = ExperimentConfig(name: name, modelDirectory: model, task: task, evaluation: evaluation,
@@ -377,8 +378,10 @@ extension ConfigValidator {
     }
 
     /// The tree the run id hashes: every default written out, `output` left out (where
-    /// results are written does not change what they are).
-    static func normalize(name: String, model: String, task: TaskSelection, evaluation: EvaluationMode,
+    /// results are written does not change what they are). `taskOptions` are the task
+    /// catalog's identity of the options (defaults merged, files by content hash).
+    static func normalize(name: String, model: String, task: TaskSelection, taskOptions: [String: ConfigValue],
+                          evaluation: EvaluationMode,
                           strategies: [StrategySpec], budgets: [BudgetSweep], generation: GenerationSettings,
                           seeds: [UInt64], bank: BankSettings? = nil) -> ConfigValue {
         func sweeps(_ list: [BudgetSweep]) -> ConfigValue {
@@ -397,7 +400,7 @@ extension ConfigValidator {
             "model": .string(model),
             "task": .map(["name": .string(task.name), "split": .string(task.split),
                           "problems": .int(task.problemCount), "seed": .int(Int(task.seed)),
-                          "options": .map(task.options)]),
+                          "options": .map(taskOptions)]),
             "evaluation": .string(evaluation.rawValue),
             "strategies": .list(strategyValues),
             "budgets": sweeps(budgets),

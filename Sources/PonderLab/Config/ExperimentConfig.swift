@@ -243,14 +243,22 @@ public struct StrategyCatalogTable: StrategyCatalog {
     }
 }
 
-/// What the task registry tells config validation: task names, and problems with a task's
-/// split and options (the CLI passes the lab's `TaskRegistry`).
+/// What the task registry tells config validation: task names, problems with a task's
+/// split and options, and the options as the run id hashes them (the CLI passes a
+/// `TaskRegistryCatalog` over PonderTasks' `TaskRegistry`).
 public protocol TaskCatalog: Sendable {
     /// Every registered task name.
     var taskNames: [String] { get }
     /// Problems with `split` and `options` for `task`. Each issue's `key` is relative to the
     /// `task` section (e.g. `options.file`, `split`).
     func validate(task: String, split: String, options: [String: ConfigValue]) -> [ParameterIssue]
+    /// The options the run id hashes: defaults merged under the given ones (as for strategy
+    /// parameters), files by content rather than path.
+    func identity(task: String, options: [String: ConfigValue]) -> [String: ConfigValue]
+}
+
+extension TaskCatalog {
+    public func identity(task: String, options: [String: ConfigValue]) -> [String: ConfigValue] { options }
 }
 
 /// What validation checks against beyond the file itself.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), used to derive run ids from canonical configs.
 ///
 /// Written here rather than imported because run ids must be identical on every platform and
@@ -61,7 +63,21 @@ public struct SHA256: Sendable {
     public static func hex(_ string: String) -> String {
         var hasher = SHA256()
         hasher.update(string)
-        return hasher.finalize().map { byte in
+        return hasher.hexDigest
+    }
+
+    /// The SHA-256 of a file's bytes as 64 lowercase hex digits, read in 1 MiB chunks.
+    public static func hex(contentsOf url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        return hasher.hexDigest
+    }
+
+    /// The digest as 64 lowercase hex digits.
+    var hexDigest: String {
+        finalize().map { byte in
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
         }.joined()

@@ -40,9 +40,11 @@ public final class ExperimentRunner {
     ///   - outputParent: overrides the config's `output` folder (the parent of run folders).
     ///   - shard: run only this shard's trials, into `shards/results-i-of-n.sqlite`.
     public init(config: ExperimentConfig, workingDirectory: URL, outputParent: URL? = nil, shard: Shard? = nil,
-                registry: StrategyRegistry = .builtIn, progress: ProgressReporter? = nil) throws {
+                registry: StrategyRegistry = .builtIn, tasks: TaskRegistry = .builtIn,
+                progress: ProgressReporter? = nil) throws {
         self.config = config
-        environment = try TrialEnvironment(config: config, workingDirectory: workingDirectory, registry: registry)
+        environment = try TrialEnvironment(config: config, workingDirectory: workingDirectory, registry: registry,
+                                           tasks: tasks)
         try environment.preflight(config.runnableStrategies)
         try environment.checkBudgetsAffordOneCompletion(config)
         let fingerprint = try ModelFingerprint.compute(directory: environment.modelDirectory)

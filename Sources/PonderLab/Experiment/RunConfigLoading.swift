@@ -1,17 +1,19 @@
 import Foundation
 import PonderSearch
+import PonderTasks
 
 extension ExperimentConfig {
     /// Loads a config file for `ponder run`: follows `extends:`, applies a `--model` override,
     /// and validates everything — keys, types, ranges, strategy names and parameters (against
-    /// `registry`), task names, splits and options (against the `TaskRegistry`), and that the
-    /// model directory exists — before any work starts.
+    /// `registry`), task names, splits and options (against `tasks`), and that the model
+    /// directory exists — before any work starts.
     /// - Parameters:
     ///   - modelOverride: replaces the config's `model:` (it is then part of the run id, as
     ///     any model is).
     /// - Throws: `ExperimentConfigError` listing every problem with its file, line, key and fix.
     public static func loadForRun(_ url: URL, workingDirectory: URL, modelOverride: String? = nil,
-                                  registry: StrategyRegistry = .builtIn) throws -> ExperimentConfig {
+                                  registry: StrategyRegistry = .builtIn,
+                                  tasks: TaskRegistry = .builtIn) throws -> ExperimentConfig {
         var loaded = try ConfigLoader.load(url)
         if let modelOverride, case .map(var root) = loaded.value {
             root["model"] = .string(modelOverride)
@@ -19,7 +21,7 @@ extension ExperimentConfig {
             loaded.origins["model"] = SourceLocation(file: "--model")
         }
         let context = ValidationContext(strategies: RegistryCatalog(registry),
-                                        tasks: TaskRegistry(workingDirectory: workingDirectory),
+                                        tasks: TaskRegistryCatalog(tasks, workingDirectory: workingDirectory),
                                         workingDirectory: workingDirectory)
         return try ExperimentConfig(validating: loaded, context: context)
     }

@@ -30,11 +30,15 @@ public struct TrialEnvironment {
     private let modes: [String: EvaluationMode]
 
     /// Loads the model and value head, builds the task, its problems and every strategy.
-    public init(config: ExperimentConfig, workingDirectory: URL, registry: StrategyRegistry = .builtIn) throws {
+    /// - Parameters:
+    ///   - registry: the strategies the config may name (a user's own added to the built-ins).
+    ///   - tasks: the tasks the config may name.
+    public init(config: ExperimentConfig, workingDirectory: URL, registry: StrategyRegistry = .builtIn,
+                tasks: TaskRegistry = .builtIn) throws {
         modelDirectory = Self.resolve(config.modelDirectory, in: workingDirectory)
         model = try PretrainedModel.load(directory: modelDirectory.path)
         valueFunction = try ValueHeads.load(directory: modelDirectory.path)
-        let task = try TaskRegistry(workingDirectory: workingDirectory)
+        let task = try TaskRegistryCatalog(tasks, workingDirectory: workingDirectory)
             .make(task: config.task.name, split: config.task.split, options: config.task.options,
                   chatRenderer: Self.chatRenderer(for: model))
         self.task = task

@@ -44,7 +44,9 @@ public struct Difficulty: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// What a problem asks, per task. Kept as data (not a class hierarchy) so problems are
-/// `Codable` and can be stored in a results database and reloaded.
+/// `Codable` and can be stored in a results database and reloaded. The built-in tasks have
+/// their own cases; a task written outside Ponder stores its own `Codable` value in
+/// `custom` (see `Problem.init(id:split:difficulty:payload:)` and `Problem.payload(as:)`).
 public enum ProblemContent: Sendable, Hashable, Codable {
     /// Reach `target` from `numbers` (each used once) with + − × ÷ and integer intermediates.
     case countdown(numbers: [Int], target: Int)
@@ -53,6 +55,8 @@ public enum ProblemContent: Sendable, Hashable, Codable {
     /// A free-text math question with its reference final answer (already extracted from
     /// `#### 42` or `\boxed{…}`) and, when the dataset has one, a worked solution.
     case math(question: String, answer: String, solution: String?)
+    /// Any other task's problem: its own `Codable` value, stored as canonical JSON.
+    case custom(ProblemPayload)
 }
 
 /// One problem of a task: a stable id, its split, its difficulty and its content.

@@ -7,19 +7,56 @@ import PonderTasks
 public struct SFTConfig: Sendable, Equatable {
     /// Which problems, how many, and how they are prompted.
     public struct TaskSettings: Sendable, Equatable {
-        /// `countdown` or `multiplication`.
+        /// A task in the task registry (`countdown`, `multiplication`, …).
         public var name: String = "countdown"
-        /// Countdown's problem space (ignored for other tasks).
-        public var countdown = CountdownConfig()
+        /// The task's options as written, under the names its `TaskDescriptor` declares
+        /// (the experiment configs' vocabulary: `numbers`, `held_out_share`, `style`, …);
+        /// the descriptor supplies the defaults.
+        public var options: [String: TaskOptionValue] = [:]
+        /// The tasks `name` is looked up in: the built-ins, plus a user's own when `ponder`
+        /// runs through `PonderCLI.main(tasks:)`. Not part of equality or the fingerprint.
+        public var registry: TaskRegistry = .builtIn
         /// Training problems (traces) generated from the train split.
         public var trainProblems: Int = 10_000
         /// Held-out problems from the test split, for evaluation.
         public var testProblems: Int = 200
         /// Seed of problem generation (the split itself is fixed by the task).
         public var problemSeed: UInt64 = 0
-        /// Prompt style; the small models use `compact`.
-        public var style: String = "compact"
+        /// The prompt style: the `style` option, else the task's default (`compact` for the
+        /// generated tasks, which the small models use).
+        public var style: String {
+            get {
+                options[TaskDescriptor.styleOption]?.stringValue
+                    ?? (try? registry.descriptor(named: name).defaultStyle) ?? "compact"
+            }
+            set { options[TaskDescriptor.styleOption] = .string(newValue) }
+        }
+
+        /// The options validated by the task's descriptor in `registry`, defaults filled in.
+        /// - Throws: `TaskOptionError` naming the first bad option.
+        public func taskOptions(split: Split = .train,
+                                workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            throws -> TaskOptions {
+            try registry.descriptor(named: name).options(options, split: split, workingDirectory: workingDirectory)
+        }
+
+        public static func == (lhs: TaskSettings, rhs: TaskSettings) -> Bool {
+            lhs.name == rhs.name && lhs.options == rhs.options && lhs.trainProblems == rhs.trainProblems
+                && lhs.testProblems == rhs.testProblems && lhs.problemSeed == rhs.problemSeed
+        }
+
+        /// The name and options in a fixed order, for fingerprints (a dictionary's own order
+        /// changes from process to process).
+        var canonicalDescription: String {
+            let pairs = options.keys.sorted().map { "\($0)=\(options[$0]?.description ?? "")" }
+            return "\(name)(\(pairs.joined(separator: ", "))) train \(trainProblems) test \(testProblems) seed \(problemSeed)"
+        }
     }
+
+    /// Old training-config names of task options and the names that replaced them (those of
+    /// the experiment configs, so one vocabulary serves both). The old names are still read,
+    /// with a warning, so configs copied beside earlier checkpoints keep loading.
+    public static let renamedTaskOptions = ["number_counts": "numbers", "held_out_target_share": "held_out_share"]
 
     /// The tokenizer: trained from the traces unless `directory` names an existing one.
     public struct TokenizerSettings: Sendable, Equatable {
@@ -96,20 +133,23 @@ public struct SFTConfig: Sendable, Equatable {
     public var evaluation = EvaluationSettings()
     /// The file's text, copied beside the trained model.
     public var sourceText = ""
+    /// What the file should change, though it still loads (old option names).
+    public var warnings: [String] = []
 
     /// Defaults (tests build configs in code).
     public init() {}
 
-    /// Reads and validates a YAML file.
-    public static func load(path: String) throws -> SFTConfig {
+    /// Reads and validates a YAML file; its task is looked up in `tasks`.
+    public static func load(path: String, tasks: TaskRegistry = .builtIn) throws -> SFTConfig {
         let text = try YAMLSection.readText(path: path)
-        return try parse(text, file: path)
+        return try parse(text, file: path, tasks: tasks)
     }
 
-    /// Parses YAML text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws -> SFTConfig {
+    /// Parses YAML text; `file` names it in errors; its task is looked up in `tasks`.
+    public static func parse(_ text: String, file: String, tasks: TaskRegistry = .builtIn) throws -> SFTConfig {
         let root = try YAMLSection(text: text, file: file)
         var config = SFTConfig()
+        config.task.registry = tasks
         config.sourceText = text
         config.name = try root.string("name", default: config.name)
         config.seed = UInt64(try root.int("seed", default: 0, range: 0...Int.max))
@@ -120,19 +160,22 @@ public struct SFTConfig: Sendable, Equatable {
 
         let task = try root.section("task")
         config.task.name = try task.string("name", default: "countdown")
-        guard ["countdown", "multiplication"].contains(config.task.name) else {
-            throw task.error("name", nil, "'\(config.task.name)' cannot be trained on yet; use countdown or multiplication")
+        guard tasks.names.contains(config.task.name) else {
+            throw task.error("name", nil, "unknown task '\(config.task.name)'; use one of: \(tasks.names.joined(separator: ", "))")
         }
-        config.task.countdown = CountdownConfig(
-            numberCounts: try task.range("number_counts", default: 3...4),
-            numberRange: try task.range("number_range", default: 1...99),
-            targetRange: try task.range("target_range", default: 10...100),
-            heldOutTargetShare: try task.double("held_out_target_share", default: 0.1, range: 0...0.99),
-            holdoutSeed: UInt64(try task.int("holdout_seed", default: 0, range: 0...Int.max)))
         config.task.trainProblems = try task.int("train_problems", default: config.task.trainProblems, range: 1...10_000_000)
         config.task.testProblems = try task.int("test_problems", default: config.task.testProblems, range: 0...1_000_000)
         config.task.problemSeed = UInt64(try task.int("problem_seed", default: 0, range: 0...Int.max))
-        config.task.style = try task.string("style", default: "compact")
+        // Every other key is a task option, checked by the task's descriptor in `validate`.
+        config.task.options = try task.remainingTaskOptions()
+        for (old, new) in renamedTaskOptions.sorted(by: { $0.key < $1.key }) {
+            guard let value = config.task.options.removeValue(forKey: old) else { continue }
+            guard config.task.options[new] == nil else {
+                throw task.error(old, nil, "is the old name of `\(new)`, which is also given; keep only `\(new)`")
+            }
+            config.task.options[new] = value
+            config.warnings.append("\(file): task.\(old) is the old name of task.\(new) (the experiment configs' name); rename it")
+        }
         try task.finish()
 
         let tokenizer = try root.section("tokenizer")
@@ -207,13 +250,19 @@ public struct SFTConfig: Sendable, Equatable {
             throw fail("use_references", "is false but no rejection_samples file is given: there would be no data")
         }
         _ = try PromptStyle(name: task.style)
-        try task.countdown.validate()
+        do {
+            _ = try SFTRun.makeTask(task)
+        } catch let error as TaskOptionError {
+            // The trainer writes task options flat under `task:`, not under `task.options`.
+            let key = error.optionName.map { "task.\($0)" } ?? "task.\(error.key)"
+            throw TrainError.unreadableConfig(file: file, reason: "\(key): \(error.problem) Fix: \(error.fix)")
+        }
     }
 
     /// A fingerprint of every setting that changes what is trained (not evaluation or
     /// paths): a resume checkpoint written under different settings is refused.
     public var fingerprint: String {
-        let described = String(describing: (seed, task, rejectionSamples, useReferences, tokenizer, model, training))
+        let described = String(describing: (seed, task.canonicalDescription, rejectionSamples, useReferences, tokenizer, model, training))
         return String(StableHash.of(described), radix: 16)
     }
 }

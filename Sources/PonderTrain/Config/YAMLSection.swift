@@ -7,8 +7,8 @@ import Yams
 final class YAMLSection {
     let file: String
     let path: String
-    private let mapping: Node.Mapping?
-    private var used = Set<String>()
+    let mapping: Node.Mapping?
+    var used = Set<String>()
 
     /// The text of the config file at `path`, or a `TrainError` naming it.
     static func readText(path: String) throws -> String {

@@ -146,14 +146,12 @@ public final class SFTRun {
         }
     }
 
-    /// The task a config names.
+    /// The task a config names, built by its descriptor in the settings' registry (the
+    /// descriptors the lab and `ponder rejection-sample` use). JSONL tasks put every loaded
+    /// problem in the train split.
+    /// - Throws: `TaskOptionError` naming a bad option.
     public static func makeTask(_ settings: SFTConfig.TaskSettings) throws -> any ReasoningTask {
-        switch settings.name {
-        case "countdown": return try CountdownTask(config: settings.countdown)
-        case "multiplication": return try MultiplicationTask()
-        default:
-            throw TrainError.invalidSetting(key: "task.name", reason: "'\(settings.name)' cannot be trained on; use countdown or multiplication")
-        }
+        try settings.registry.make(settings.name, options: settings.options, split: .train).task
     }
 
     /// Evaluates the current weights on the held-out problems.

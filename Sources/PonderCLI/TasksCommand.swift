@@ -7,8 +7,27 @@ struct TasksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
         abstract: "Inspect tasks: problems, prompts, reference solutions and their rewards.",
-        subcommands: [TasksSampleCommand.self]
+        subcommands: [TasksListCommand.self, TasksSampleCommand.self]
     )
+}
+
+/// `ponder tasks list`: every registered task with its options, defaults and help.
+struct TasksListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the tasks configs can name, with their options (the names under task.options).")
+
+    func run() throws {
+        let registry = CLIRegistries.tasks
+        for name in registry.names {
+            let descriptor = try registry.descriptor(named: name)
+            print("\(name): \(descriptor.summary)")
+            for option in descriptor.allOptions {
+                let value = option.defaultValue.map { "default \($0)" } ?? (option.required ? "required" : "optional")
+                print("  \(option.name): \(option.allowed) (\(value)); \(option.help)")
+            }
+        }
+    }
 }
 
 /// `ponder tasks sample`: shows a few problems with difficulty, prompt and a scored reference.
@@ -24,7 +43,7 @@ struct TasksSampleCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The task: countdown, multiplication, gsm8k or math (the last two need --file).")
+    @Option(help: "The task: countdown, multiplication, gsm8k, math (the last two need --file), or any task `ponder tasks list` shows.")
     var task: String = "countdown"
 
     @Option(name: .customLong("n"), help: "How many problems to show.")
@@ -64,7 +83,7 @@ struct TasksSampleCommand: ParsableCommand {
         var options: [String: ConfigValue] = ["style": .string(style)]
         if let file { options["file"] = .string(file) }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return try TaskRegistry(workingDirectory: cwd)
+        return try TaskRegistryCatalog(CLIRegistries.tasks, workingDirectory: cwd)
             .make(task: task, split: split.rawValue, options: options, chatRenderer: nil).task
     }
 

@@ -54,17 +54,20 @@ struct RunCommand: ParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let shard = try shard.map(Shard.init(parsing:))
         let config = try ExperimentConfig.loadForRun(URL(fileURLWithPath: config), workingDirectory: cwd,
-                                                     modelOverride: model)
+                                                     modelOverride: model, registry: CLIRegistries.strategies,
+                                                     tasks: CLIRegistries.tasks)
         if check {
             // What needs the model too: every cap must buy one completion, every strategy start.
-            let environment = try TrialEnvironment(config: config, workingDirectory: cwd)
+            let environment = try TrialEnvironment(config: config, workingDirectory: cwd,
+                                                   registry: CLIRegistries.strategies, tasks: CLIRegistries.tasks)
             try environment.preflight(config.runnableStrategies)
             try environment.checkBudgetsAffordOneCompletion(config)
             print(Self.plan(config, shard: shard))
             return
         }
         let parent = output.map { TrialEnvironment.resolve($0, in: cwd) }
-        let runner = try ExperimentRunner(config: config, workingDirectory: cwd, outputParent: parent, shard: shard)
+        let runner = try ExperimentRunner(config: config, workingDirectory: cwd, outputParent: parent, shard: shard,
+                                          registry: CLIRegistries.strategies, tasks: CLIRegistries.tasks)
         let session = runner.session
         let env = runner.environment
         Console.info("ponder run: \(config.name), run \(session.runID.prefix(12))\(shard.map { ", shard \($0)" } ?? ""): "

@@ -86,7 +86,7 @@ struct RejectionSampleCommand: ParsableCommand {
         var options: [String: ConfigValue] = [:]
         if let style { options["style"] = .string(style) }
         if let file { options["file"] = .string(file) }
-        let experimentTask = try TaskRegistry(workingDirectory: cwd)
+        let experimentTask = try TaskRegistryCatalog(CLIRegistries.tasks, workingDirectory: cwd)
             .make(task: task, split: split, options: options, chatRenderer: TrialEnvironment.chatRenderer(for: pretrained))
         if problems == nil, file == nil, task == "countdown" || task == "multiplication" {
             throw ValidationError("--task \(task) generates its problems; say how many with --problems N")

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Ponder
 
-/// The `ponder` command line: runs models, search strategies and experiments.
-@main
+/// The `ponder` command line: runs models, search strategies and experiments. Started by
+/// `PonderCLI.main`, from the `ponder` executable or from a user's own.
 struct PonderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ponder",

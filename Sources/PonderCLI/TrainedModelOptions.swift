@@ -25,7 +25,8 @@ struct TrainedModelOptions: ParsableArguments {
 
     /// Loads the config, the checkpoint, its tokenizer and the task it was trained on.
     func load() throws -> Loaded {
-        let settings = try SFTConfig.load(path: config ?? (model as NSString).appendingPathComponent("training_config.yaml"))
+        let settings = try SFTConfig.load(path: config ?? (model as NSString).appendingPathComponent("training_config.yaml"),
+                                          tasks: CLIRegistries.tasks)
         return Loaded(settings: settings, pretrained: try PretrainedModel.load(directory: model),
                       tokenizer: try Tokenizer.load(directory: URL(fileURLWithPath: model)),
                       task: try SFTRun.makeTask(settings.task), style: try PromptStyle(name: settings.task.style))

@@ -37,7 +37,8 @@ struct TrainSFTCommand: ParsableCommand {
     var stopAfter: Int?
 
     func run() throws {
-        let settings = try SFTConfig.load(path: config)
+        let settings = try SFTConfig.load(path: config, tasks: CLIRegistries.tasks)
+        for warning in settings.warnings { Console.info("warning: \(warning)") }
         let run = try SFTRun(config: settings, log: printFlushed)
         let summary = try run.run(stopAfter: stopAfter)
         printFlushed(String(format: "done: %d steps, %d tokens in %.0f s (%.0f tokens/s)", summary.steps,
@@ -66,7 +67,7 @@ struct TrainTokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try SFTConfig.load(path: config)
+        let settings = try SFTConfig.load(path: config, tasks: CLIRegistries.tasks)
         let task = try SFTRun.makeTask(settings.task)
         let count = problems ?? settings.tokenizer.corpusProblems
         let list = try task.problems(split: .train, count: count, seed: settings.task.problemSeed)
