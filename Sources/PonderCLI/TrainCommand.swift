@@ -96,7 +96,7 @@ struct TrainRFTCommand: ParsableCommand {
     var config: String
 
     func run() throws {
-        let report = try RFTRun.run(try RFTConfig.load(path: config), log: printFlushed)
+        let report = try RFTRun.run(try RFTConfig.load(path: config), tasks: CLIRegistries.tasks, log: printFlushed)
         printFlushed(String(format: "greedy %.1f%% → %.1f%%; sampled pass@1 %.1f%% → %.1f%%",
                             100 * report.before.greedyAccuracy, 100 * report.after.greedyAccuracy,
                             100 * (report.before.sampleAccuracy ?? 0), 100 * (report.after.sampleAccuracy ?? 0)))

@@ -94,8 +94,12 @@ public struct RFTReport: Sendable, Equatable, Codable {
 /// (`RejectionSamplingBuilder`, resumable JSONL), keep those the filter accepts, fine-tune the
 /// policy on them with the SFT loop, and compare held-out accuracy before and after.
 public enum RFTRun {
-    public static func run(_ config: RFTConfig, log: @escaping (String) -> Void) throws -> RFTReport {
-        var base = try SFTConfig.load(path: (config.policy as NSString).appendingPathComponent("training_config.yaml"))
+    /// - Parameter tasks: the registry the policy's training config names its task in (a user's
+    ///   own tasks beside the built-ins, as `PonderCLI.main(tasks:)` passes them).
+    public static func run(_ config: RFTConfig, tasks: TaskRegistry = .builtIn,
+                           log: @escaping (String) -> Void) throws -> RFTReport {
+        var base = try SFTConfig.load(path: (config.policy as NSString).appendingPathComponent("training_config.yaml"),
+                                      tasks: tasks)
         try FileManager.default.createDirectory(atPath: config.runDirectory, withIntermediateDirectories: true)
         let pretrained = try PretrainedModel.load(directory: config.policy)
         let tokenizer = try Tokenizer.load(directory: URL(fileURLWithPath: config.policy))
