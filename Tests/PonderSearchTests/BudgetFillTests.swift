@@ -19,14 +19,6 @@ final class BudgetFillTests: XCTestCase {
         ("mcts-token", ["simulations": .int(3), "width": .int(2)]),
     ]
 
-    private func bytes(_ result: SearchResult) throws -> Data {
-        var copy = result
-        copy.ledger = copy.ledger.withoutWallTime
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(copy)
-    }
-
     func testEveryFillStrategySpendsItsCapWithinOneCompletionAndSpendGrowsWithIt() throws {
         let toy = try Fixture.toy(problems: 4)
         let one = try Greedy().search(toy.problems[0], in: Fixture.context(toy, 0)).ledger.flops
@@ -96,7 +88,7 @@ final class BudgetFillTests: XCTestCase {
             for k in 0..<2 {
                 let a = try on.search(toy.problems[k], in: Fixture.context(toy, k))
                 let b = try fixed.search(toy.problems[k], in: Fixture.context(toy, k))
-                XCTAssertEqual(try bytes(a), try bytes(b), "\(name) \(parameters), problem \(k)")
+                XCTAssertEqual(try Fixture.replayBytes(a), try Fixture.replayBytes(b), "\(name) \(parameters), problem \(k)")
             }
         }
     }
@@ -110,7 +102,7 @@ final class BudgetFillTests: XCTestCase {
                 for budget in [Budget.flops(7 * one), .tokens(90)] {
                     let a = try strategy.search(toy.problems[k], in: Fixture.context(toy, k, budget: budget, seed: 5))
                     let b = try strategy.search(toy.problems[k], in: Fixture.context(toy, k, budget: budget, seed: 5))
-                    XCTAssertEqual(try bytes(a), try bytes(b), "\(name) \(parameters) under \(budget), problem \(k)")
+                    XCTAssertEqual(try Fixture.replayBytes(a), try Fixture.replayBytes(b), "\(name) \(parameters) under \(budget), problem \(k)")
                 }
             }
         }

@@ -4,6 +4,15 @@ import PonderModel
 
 /// Shared helpers: the toy benchmark, contexts, and a checker that counts its calls.
 enum Fixture {
+    /// A result as sorted-key JSON without its wall time: what "replays byte for byte" compares.
+    static func replayBytes(_ result: SearchResult) throws -> Data {
+        var copy = result
+        copy.ledger = copy.ledger.withoutWallTime
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(copy)
+    }
+
     /// A small toy benchmark (cheap enough to build per test).
     static func toy(problems: Int = 12, seed: UInt64 = 7) throws -> TabularToy {
         try TabularToy.make(problems: problems, seed: seed)

@@ -5,14 +5,6 @@ import PonderModel
 /// The same seed replays a search exactly; verifier-hidden mode never consults the checker;
 /// verifier-charged mode charges every call.
 final class ReplayAndModeTests: XCTestCase {
-    private func bytes(_ result: SearchResult) throws -> Data {
-        var copy = result
-        copy.ledger = copy.ledger.withoutWallTime
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(copy)
-    }
-
     func testTheSameSeedGivesIdenticalResultsAndAnotherSeedDoesNot() throws {
         let toy = try Fixture.toy(problems: 3)
         for (name, parameters) in smallStrategies {
@@ -21,9 +13,9 @@ final class ReplayAndModeTests: XCTestCase {
             for k in 0..<3 {
                 let a = try strategy.search(toy.problems[k], in: Fixture.context(toy, k, seed: 11))
                 let b = try strategy.search(toy.problems[k], in: Fixture.context(toy, k, seed: 11))
-                XCTAssertEqual(try bytes(a), try bytes(b), "\(name) \(parameters) replay, problem \(k)")
+                XCTAssertEqual(try Fixture.replayBytes(a), try Fixture.replayBytes(b), "\(name) \(parameters) replay, problem \(k)")
                 let c = try strategy.search(toy.problems[k], in: Fixture.context(toy, k, seed: 12))
-                if try bytes(a) != bytes(c) { differs = true }
+                if try Fixture.replayBytes(a) != Fixture.replayBytes(c) { differs = true }
             }
             // Greedy and token-level MCTS without root noise (top-k expansion) draw nothing at random.
             if name != "greedy" && name != "mcts-token" {
