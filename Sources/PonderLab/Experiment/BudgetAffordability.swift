@@ -20,9 +20,7 @@ extension TrialEnvironment {
             let flop = FlopModel(config: model.config)
             // One prefill, then one token per forward at a growing context.
             return flop.forwardFLOPs(newTokens: longest, pastLength: 0)
-                + (0..<stopConditions.maxNewTokens).reduce(0) {
-                    $0 + flop.forwardFLOPs(newTokens: 1, pastLength: longest + $1)
-                }
+                + flop.decodeFLOPs(tokens: stopConditions.maxNewTokens, pastLength: longest)
         }
     }
 

@@ -97,6 +97,13 @@ public struct FlopModel: Codable, Sendable, Equatable, CustomStringConvertible {
         return flops(computedTokens: k, outputRows: min(logitsPositions, k), attendedPositions: k * p + k * (k + 1) / 2)
     }
 
+    /// FLOPs of decoding `tokens` tokens one forward at a time after `pastLength` computed
+    /// tokens, as lockstep generation charges them: each token is fed once, with logits for
+    /// it, attending to everything before it.
+    public func decodeFLOPs(tokens: Int, pastLength: Int) -> Double {
+        (0..<max(0, tokens)).reduce(0) { $0 + forwardFLOPs(newTokens: 1, pastLength: pastLength + $1) }
+    }
+
     /// Weights in the blocks and the LM head (embeddings excluded: they are a lookup, not a matmul).
     public var matmulParameters: Int {
         let q = heads * headDim, kv = kvHeads * headDim

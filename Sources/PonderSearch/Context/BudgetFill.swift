@@ -26,9 +26,7 @@ public enum BudgetFill {
         case .samples: return 1
         case .tokens: return Double(n)
         case .flops:
-            let flop = context.policy.flopModel
-            // Σ forwardFLOPs(1, start + i): each generated token is fed once, attending to all before it.
-            return (0..<n).reduce(0) { $0 + flop.forwardFLOPs(newTokens: 1, pastLength: startLength + $1) }
+            return context.policy.flopModel.decodeFLOPs(tokens: n, pastLength: startLength)
         }
     }
 
