@@ -11,10 +11,17 @@ private let messages = [
     ChatMessage(role: "user", content: "And 3 + 3?"),
 ]
 
+// FUZZ_CHECK_FILE_NAMES=1: an error whose description does not name the file is a finding.
+private let checkFileNames = ProcessInfo.processInfo.environment["FUZZ_CHECK_FILE_NAMES"] == "1"
+private func checkNames(_ error: any Error, _ file: String) {
+    if checkFileNames && !String(describing: error).contains(file) { fatalError("error does not name \(file): \(error)") }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    guard var template = try? ChatTemplate(source: source, name: "fuzz.jinja") else { return 0 }
+    var template: ChatTemplate
+    do { template = try ChatTemplate(source: source, name: "fuzz.jinja") } catch { checkNames(error, "fuzz.jinja"); return 0 }
     template.now = { Date(timeIntervalSince1970: 1_700_000_000) }
     _ = try? template.render(messages: messages, addGenerationPrompt: true, bosToken: "<s>", eosToken: "</s>",
                              extra: ["date_string": "26 Jul 2024"])

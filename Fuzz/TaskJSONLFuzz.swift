@@ -7,11 +7,17 @@ import PonderTasks
 private let scratch = URL(fileURLWithPath: NSTemporaryDirectory())
     .appendingPathComponent("ponder-fuzz-task-\(getpid()).jsonl")
 
+// FUZZ_CHECK_FILE_NAMES=1: an error whose description does not name the file is a finding.
+private let checkFileNames = ProcessInfo.processInfo.environment["FUZZ_CHECK_FILE_NAMES"] == "1"
+private func checkNames(_ error: any Error, _ file: String) {
+    if checkFileNames && !String(describing: error).contains(file) { fatalError("error does not name \(file): \(error)") }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     guard (try? bytes.write(to: scratch)) != nil else { return 0 }
-    _ = try? JSONLMathTask.loadJSONL(scratch, split: .test)
-    _ = try? CountdownTask.loadJSONL(scratch, split: .train)
+    do { _ = try JSONLMathTask.loadJSONL(scratch, split: .test) } catch { checkNames(error, scratch.path) }
+    do { _ = try CountdownTask.loadJSONL(scratch, split: .train) } catch { checkNames(error, scratch.path) }
     return 0
 }

@@ -8,11 +8,18 @@ import PonderModel
 private let scratch = URL(fileURLWithPath: NSTemporaryDirectory())
     .appendingPathComponent("ponder-fuzz-tokenizer-\(getpid()).json")
 
+// FUZZ_CHECK_FILE_NAMES=1: an error whose description does not name the file is a finding.
+private let checkFileNames = ProcessInfo.processInfo.environment["FUZZ_CHECK_FILE_NAMES"] == "1"
+private func checkNames(_ error: any Error, _ file: String) {
+    if checkFileNames && !String(describing: error).contains(file) { fatalError("error does not name \(file): \(error)") }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     guard (try? bytes.write(to: scratch)) != nil else { return 0 }
-    guard let tokenizer = try? Tokenizer(tokenizerFile: scratch, configFile: nil) else { return 0 }
+    let tokenizer: Tokenizer
+    do { tokenizer = try Tokenizer(tokenizerFile: scratch, configFile: nil) } catch { checkNames(error, scratch.path); return 0 }
     if let ids = try? tokenizer.encode("Hello, world! 123 héllo <|im_start|> \n\t  x") {
         _ = try? tokenizer.decode(ids)
     }
