@@ -130,6 +130,10 @@ while squeue -h -j "$array,$merge" 2>/dev/null | grep -q .; do
         echo "test-slurm: jobs still queued after ${TIMEOUT}s" >&2
         squeue; scancel "$array" "$merge"; exit 1
     fi
+    if squeue -h -j "$merge" -o '%r' 2>/dev/null | grep -q DependencyNeverSatisfied; then
+        echo "test-slurm: a shard failed, so the merge can never run:" >&2
+        tail -n 5 "$tmp"/log/shard-*.out >&2; scancel "$merge"; exit 1
+    fi
     sleep 1
 done
 for f in "$tmp"/log/shard-*.out "$tmp/log/merge.out"; do echo "== $f"; tail -n 3 "$f"; done
@@ -165,7 +169,7 @@ for file in curves.csv trials.csv; do
 done
 
 # Resubmitting the array is an idempotent resume: every shard has nothing left to run.
-again=$(sbatch --parsable --wait --chdir="$repo" --array=0-3 --output="$tmp/log/again-%a.out" \
+again=$(timeout "$TIMEOUT" sbatch --parsable --wait --chdir="$repo" --array=0-3 --output="$tmp/log/again-%a.out" \
         --export="$common" experiments/slurm/sweep.sbatch) || { echo "test-slurm: resubmission failed" >&2; status=1; }
 if [ "$(grep -l ' 0 to run' "$tmp"/log/again-*.out | wc -l)" != 4 ]; then
     echo "test-slurm: a resubmitted shard ran trials again" >&2; grep -h 'to run' "$tmp"/log/again-*.out >&2; status=1
