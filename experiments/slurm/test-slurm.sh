@@ -2,8 +2,9 @@
 # End-to-end check of experiments/slurm/sweep.sbatch on a real (one-node, localhost) Slurm:
 # installs Debian's slurm-wlm and munge when missing (root or sudo), starts munged,
 # slurmctld and slurmd on loopback with their state and logs in a temp dir, submits a
-# 4-shard array of a small quickstart (4 problems, no bank) plus a dependent merge job
-# (experiments/slurm/merge.sbatch), checks that resubmitting the array runs nothing,
+# 4-shard array of a small quickstart (4 problems, no bank) whose shard 2 fails, resubmits it
+# with a dependent merge job (experiments/slurm/merge.sbatch) and checks that only shard 2
+# ran again, checks that resubmitting the finished array runs nothing,
 # runs the same config unsharded, and compares curves.csv and trials.csv without the
 # wall-clock columns. Exits non-zero on any mismatch or timeout; stops what it started.
 #
@@ -114,6 +115,24 @@ bank: null
 YAML
 config=$tmp/quickstart-slurm.yaml
 common="ALL,CONFIG=$config,OUT=$tmp/sharded,PONDER=$PONDER,SHARDS=4"
+# A first array whose shard 2 fails at once (a wrapper that exits before running ponder):
+# the other three finish, and the resubmission below must resume only what is missing.
+cat > "$tmp/ponder-failing-shard-2" <<WRAP
+#!/bin/bash
+[ "\${SLURM_ARRAY_TASK_ID:-}" = 2 ] && { echo "test-slurm: simulated failure of shard 2" >&2; exit 3; }
+exec "$PONDER" "\$@"
+WRAP
+chmod +x "$tmp/ponder-failing-shard-2"
+first=$(sbatch --parsable --chdir="$repo" --array=0-3 --output="$tmp/log/first-%a.out" \
+        --export="ALL,CONFIG=$config,OUT=$tmp/sharded,PONDER=$tmp/ponder-failing-shard-2" experiments/slurm/sweep.sbatch)
+deadline=$(( $(date +%s) + TIMEOUT ))
+while squeue -h -j "$first" 2>/dev/null | grep -q .; do
+    [ "$(date +%s)" -le "$deadline" ] || { echo "test-slurm: first array still queued after ${TIMEOUT}s" >&2; scancel "$first"; exit 1; }
+    sleep 1
+done
+grep -q 'simulated failure' "$tmp/log/first-2.out" || { echo "test-slurm: shard 2 did not fail as planned" >&2; exit 1; }
+echo "test-slurm: first array job $first: shards 0, 1, 3 finished, shard 2 failed"
+
 array=$(sbatch --parsable --chdir="$repo" --array=0-3 --output="$tmp/log/shard-%a.out" \
         --export="$common" experiments/slurm/sweep.sbatch)
 merge=$(sbatch --parsable --chdir="$repo" --dependency=afterok:"$array" --output="$tmp/log/merge.out" \
@@ -145,6 +164,11 @@ trials=$(records "$reference/trials.csv")
 grep -q "merged 4 shard database(s): $trials trial(s) added" "$tmp/log/merge.out" ||
     { echo "test-slurm: the merge job did not add all $trials trials once:" >&2; cat "$tmp/log/merge.out" >&2; exit 1; }
 echo "test-slurm: merge job: $trials trial(s) from 4 shard databases"
+for i in 0 1 3; do
+    grep -q ' 0 to run' "$tmp/log/shard-$i.out" || { echo "test-slurm: resubmitted shard $i ran trials again" >&2; exit 1; }
+done
+grep -q ' 0 to run' "$tmp/log/shard-2.out" && { echo "test-slurm: resubmitted shard 2 had nothing to run" >&2; exit 1; }
+echo "test-slurm: resubmitted array job $array: only shard 2 ran trials ($(grep -o '[0-9]* to run' "$tmp/log/shard-2.out"))"
 [ "$(basename "$sharded")" = "$(basename "$reference")" ] || { echo "test-slurm: run ids differ: $sharded vs $reference" >&2; exit 1; }
 
 # Same rows, wall-clock columns dropped.
