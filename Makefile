@@ -10,7 +10,7 @@ PONDER     := .build/release/ponder
 DEMO_MODEL := Tests/Fixtures/models/qwen2-gqa-bias
 QUICKSTART := experiments/quickstart.yaml
 
-.PHONY: deps test-deps build test demo generate-demo clean
+.PHONY: deps test-deps build test test-slurm demo generate-demo clean
 
 # Installs the Debian packages in $(1) that are missing.
 define apt_install_missing
@@ -36,6 +36,11 @@ build: deps
 ## Run the whole test suite (what CI runs).
 test: deps test-deps
 	$(SWIFT) test --disable-swift-testing
+
+## Not part of `test`: experiments/slurm/sweep.sbatch as a real job array on a localhost Slurm
+## (installs slurm-wlm and munge when missing, starts and stops their daemons; README "Slurm").
+test-slurm: deps build
+	PONDER=$(PONDER) experiments/slurm/test-slurm.sh
 
 ## Ponder's main job: the quickstart experiment (every strategy at three budgets on a slice of
 ## Countdown with models/countdown-tiny), then where its report is. The run's stdout ends with
