@@ -67,10 +67,10 @@ build_target() {
     local bin=$BUILD/fuzz-$name
     local libs=("$BUILD/libPonderModel.a")
     if [ "$name" = tasks-jsonl ]; then build_library PonderTasks; libs=("$BUILD/libPonderTasks.a" "${libs[@]}"); fi
-    if [ -f "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "${libs[0]}" ]; then return; fi
+    if [ -f "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt Fuzz/FuzzSupport.swift ] && [ "$bin" -nt "${libs[0]}" ]; then return; fi
     echo "== building $bin" >&2
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g -I "$BUILD" -I Sources/CBLAS \
-        "$src" "${libs[@]}" -lopenblas -o "$bin" >"$BUILD/build-$name.log" 2>&1 \
+        "$src" Fuzz/FuzzSupport.swift "${libs[@]}" -lopenblas -o "$bin" >"$BUILD/build-$name.log" 2>&1 \
         || { cat "$BUILD/build-$name.log" >&2; exit 1; }
 }
 
